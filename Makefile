@@ -1,0 +1,44 @@
+# One place for every command; .ci/run calls `make test` too.
+PYTHON ?= python3.10
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+MODEL  := models/assistant.tar.gz
+export RASA_TELEMETRY_ENABLED := false
+
+.PHONY: install lookups train run serve chat test lint clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q pip==23.0.1 setuptools==70.3.0 wheel==0.45.1
+	$(VENV)/bin/pip install -q --no-deps -r requirements.txt
+	$(VENV)/bin/pip check
+	touch $@
+
+lookups: install  ## regenerate data/lookups.yml from actions/offices.yml
+	$(PY) -m tools.export_lookups
+
+train: $(MODEL)
+
+$(MODEL): $(VENV)/.installed config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
+	$(RASA) train --fixed-model-name assistant --out models
+
+run: train  ## start both servers and chat in this terminal
+	$(PY) -m tools.serve --chat
+
+serve: train  ## start both servers (REST on 5005, actions on 5055) until Ctrl-C
+	$(PY) -m tools.serve
+
+chat: install  ## chat with servers started by `make serve`
+	$(PY) -m tools.chat
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint train
+	$(PY) -m pytest
+
+clean:
+	rm -rf models results .rasa rasa.db

@@ -1,0 +1,575 @@
+"""From a question and what the user named to the replies that answer it.
+
+Pure: no rasa_sdk, no I/O. An answer is a list of `Reply` (a domain response name and the
+values that fill it, already in the reply's language) plus the new conversation context,
+so that "And Kayes?" or "How many staff does it have?" can be answered next. Every value
+comes from the dataset; when the dataset has nothing, the reply says so and says what it
+does know.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from actions.dataset import Dataset, Language, Office
+from actions.terms import Match, vocabularies
+from actions.text import normalise
+from actions.wording import join, join_clauses, number, opening_date, quoted
+
+ECHO_LIMIT = 60  # characters of a user's unknown word repeated back to them
+
+
+class Question(str, Enum):
+    """The kinds of question the assistant answers; `action_<value>` answers each."""
+
+    OFFICES_WORKING_ON = "offices_working_on"
+    OFFICE_WORKS_ON = "office_works_on"
+    OFFICE_OPENING = "office_opening"
+    OFFICE_STAFF = "office_staff"
+    OFFICE_SECTORS = "office_sectors"
+    OFFICE_ISSUES = "office_issues"
+    OFFICE_REGIONS = "office_regions"
+    OFFICE_OVERVIEW = "office_overview"
+    PLACE_OFFICE = "place_office"
+    UNICEF_SINCE = "unicef_since"
+    MAIN_OFFICE = "main_office"
+    FIELD_OFFICE_COUNT = "field_office_count"
+    TOTAL_STAFF = "total_staff"
+    OFFICE_RANKING = "office_ranking"
+    OFFICES_OPENED_IN = "offices_opened_in"
+    OFFICE_LIST = "office_list"
+
+
+OFFICE_QUESTIONS = frozenset(
+    {
+        Question.OFFICE_OPENING,
+        Question.OFFICE_STAFF,
+        Question.OFFICE_SECTORS,
+        Question.OFFICE_ISSUES,
+        Question.OFFICE_REGIONS,
+        Question.OFFICE_OVERVIEW,
+    }
+)
+RANKINGS = ("oldest", "newest", "most_staff", "fewest_staff")
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """What the user's message named, as typed (entity values from NLU)."""
+
+    office: str | None = None
+    term: str | None = None  # an issue, a topic or a sector
+    place: str | None = None
+    year: str | None = None
+    ranking: str | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What the conversation is about: kept in slots between turns."""
+
+    office: str | None = None  # office id
+    term: str | None = None  # "issue:fgm", "sector:wash", "topic:malnutrition"
+    question: Question | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    response: str
+    params: dict[str, str] = field(default_factory=dict)
+    buttons: tuple[tuple[str, str], ...] = ()  # (title, payload)
+
+
+@dataclass(frozen=True)
+class Answer:
+    replies: list[Reply]
+    context: Context
+
+
+def followup(mentions: Mentions, context: Context) -> Question | None:
+    """The question "And Kayes?" / "What about FGM?" stands for, given the last one."""
+    if mentions.office:
+        if context.question in OFFICE_QUESTIONS:
+            return context.question
+        if context.question in (Question.OFFICES_WORKING_ON, Question.OFFICE_WORKS_ON):
+            return Question.OFFICE_WORKS_ON if context.term else Question.OFFICE_OVERVIEW
+        return Question.OFFICE_OVERVIEW
+    if mentions.term:
+        if context.question == Question.OFFICE_WORKS_ON and context.office:
+            return Question.OFFICE_WORKS_ON
+        return Question.OFFICES_WORKING_ON
+    if mentions.place:
+        return Question.PLACE_OFFICE
+    if mentions.year:
+        return Question.OFFICES_OPENED_IN
+    if mentions.ranking:
+        return Question.OFFICE_RANKING
+    return None
+
+
+def answer(
+    question: Question,
+    mentions: Mentions,
+    context: Context,
+    dataset: Dataset,
+    language: Language,
+) -> Answer:
+    """Answer one question in one language from the dataset."""
+    return _Answerer(dataset, language, mentions, context).answer(question)
+
+
+def explain_scope(why: str, dataset: Dataset, language: Language, limit: int = 0) -> Reply:
+    """What the assistant can answer, worded for why the user is being told.
+
+    `why`: help, out_of_scope, not_understood, other_language, empty or too_long.
+    """
+    params = {
+        "main": dataset.main_office.name(language),
+        "offices": join([o.name(language) for o in dataset.field_offices], language),
+        "limit": number(limit, language),
+    }
+    response = {
+        "help": "utter_help",
+        "out_of_scope": "utter_out_of_scope",
+        "other_language": "utter_other_language",
+        "empty": "utter_empty_message",
+        "too_long": "utter_message_too_long",
+    }.get(why, "utter_fallback")
+    return Reply(response, params, office_buttons(dataset.offices, language) if why == "help" else ())
+
+
+def office_buttons(offices: Sequence[Office], language: Language) -> tuple[tuple[str, str], ...]:
+    """One button per office that asks for its overview."""
+    return tuple((o.name(language), f'/ask_office_overview{{"office":"{o.id}"}}') for o in offices)
+
+
+def _echo(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= ECHO_LIMIT else text[: ECHO_LIMIT - 1] + "…"
+
+
+class _Answerer:
+    """One answer in the making: the dataset, the language, what was said and the context."""
+
+    def __init__(self, dataset: Dataset, language: Language, mentions: Mentions, context: Context) -> None:
+        self.data = dataset
+        self.lang = language
+        self.said = mentions
+        self.context = context
+        self.vocab = vocabularies(dataset)
+
+    def answer(self, question: Question) -> Answer:
+        handlers: dict[Question, Callable[[], Answer]] = {
+            Question.OFFICES_WORKING_ON: self.offices_working_on,
+            Question.OFFICE_WORKS_ON: self.office_works_on,
+            Question.PLACE_OFFICE: self.place_office,
+            Question.UNICEF_SINCE: self.unicef_since,
+            Question.MAIN_OFFICE: self.main_office,
+            Question.FIELD_OFFICE_COUNT: self.field_office_count,
+            Question.TOTAL_STAFF: self.total_staff,
+            Question.OFFICE_RANKING: self.office_ranking,
+            Question.OFFICES_OPENED_IN: self.offices_opened_in,
+            Question.OFFICE_LIST: self.office_list,
+        }
+        handler = handlers.get(question) or (lambda: self.about_office(question))
+        result = handler()
+        return Answer(result.replies, replace(result.context, question=question))
+
+    # -- shared pieces ------------------------------------------------------------------
+
+    def _done(self, *replies: Reply, office: str | None = None, term: str | None = None) -> Answer:
+        return Answer(
+            list(replies),
+            replace(
+                self.context,
+                office=office or self.context.office,
+                term=term or self.context.term,
+            ),
+        )
+
+    def _names(self, offices: Sequence[Office]) -> str:
+        return join([o.name(self.lang) for o in offices], self.lang)
+
+    def _office_params(self, office: Office) -> dict[str, str]:
+        return {"office": office.name(self.lang), "kind": self.data.kind_label(office)(self.lang)}
+
+    def _term_label(self, match: Match) -> str:
+        entry = {"sector": self.data.sector, "issue": self.data.issue, "topic": self.data.topic}[match.kind](
+            match.id
+        )
+        return entry.label(self.lang)
+
+    def _sector_labels(self, ids: Sequence[str]) -> str:
+        return join([self.data.sector(i).label(self.lang) for i in ids], self.lang)
+
+    def _issue_labels(self, ids: Sequence[str]) -> str:
+        return join_clauses(self.data.issue(i).label(self.lang) for i in ids)
+
+    def _all_sectors(self) -> str:
+        return self._sector_labels([s.id for s in self.data.sectors])
+
+    def _office_list_reply(self, response: str, **params: str) -> Reply:
+        offices = self.data.offices
+        return Reply(
+            response,
+            {
+                "offices": self._names(self.data.field_offices),
+                "main": self.data.main_office.name(self.lang),
+                **params,
+            },
+            office_buttons(offices, self.lang),
+        )
+
+    def _resolve_office(self) -> tuple[Office | None, Answer | None]:
+        """The office named in the message, else the one in context; or the reply to give."""
+        text = self.said.office
+        if text:
+            match = self.vocab.offices.resolve(text)
+            if match:
+                return self.data.office(match.id), None
+            if self.vocab.regions.resolve(text):  # "Tell me about Kidal": a region, not an office
+                return None, _Answerer(
+                    self.data, self.lang, Mentions(place=text), self.context
+                ).place_office()
+            return None, self._done(self._office_list_reply("utter_unknown_office", text=_echo(text)))
+        if self.context.office:
+            return self.data.office(self.context.office), None
+        return None, self._done(self._office_list_reply("utter_ask_office"))
+
+    def _resolve_term(self) -> tuple[Match | None, Answer | None]:
+        text = self.said.term
+        if text:
+            match = self.vocab.terms.resolve(text)
+            if match:
+                return match, None
+            return None, self._done(
+                Reply("utter_unknown_term", {"text": _echo(text), "sectors": self._all_sectors()})
+            )
+        if self.context.term:
+            kind, _, term_id = self.context.term.partition(":")
+            return Match(kind, term_id), None
+        return None, self._done(Reply("utter_ask_term", {"sectors": self._all_sectors()}))
+
+    def _issues_of(self, match: Match) -> list[str]:
+        return self.data.topic(match.id).issues if match.kind == "topic" else [match.id]
+
+    # -- offices by issue or sector ------------------------------------------------------
+
+    def offices_working_on(self) -> Answer:
+        match, failed = self._resolve_term()
+        if failed:
+            return failed
+        term_key = f"{match.kind}:{match.id}"
+        label = quoted(self._term_label(match), self.lang)
+        if match.kind == "sector":
+            offices = self.data.offices_in_sector(match.id)
+            details = self._names(offices)
+        else:
+            found = self.data.offices_with_issues(self._issues_of(match))
+            offices = [office for office, _ in found]
+            details = (
+                join_clauses(f"{o.name(self.lang)}: {self._issue_labels(ids)}" for o, ids in found)
+                if match.kind == "topic"
+                else self._names(offices)
+            )
+        if not offices:
+            return self._done(Reply("utter_no_office_works_on", {"term": label}), term=term_key)
+        return self._done(
+            Reply(
+                "utter_offices_working_on",
+                {"term": label, "offices": details},
+                office_buttons(offices, self.lang),
+            ),
+            office=offices[0].id if len(offices) == 1 else None,
+            term=term_key,
+        )
+
+    def office_works_on(self) -> Answer:
+        office, failed = self._resolve_office()
+        if failed:
+            return failed
+        match, failed = self._resolve_term()
+        if failed:
+            return replace(failed, context=replace(failed.context, office=office.id))
+        term_key = f"{match.kind}:{match.id}"
+        params = {**self._office_params(office), "term": quoted(self._term_label(match), self.lang)}
+        if match.kind == "sector":
+            known, does = office.sectors, match.id in office.sectors
+            what = self._sector_labels(office.sectors)
+        else:
+            known = office.issues
+            matched = [i for i in office.issues if i in self._issues_of(match)]
+            does = bool(matched)
+            what = self._issue_labels(office.issues)
+            if match.kind == "topic" and matched:
+                params["term"] += f" ({self._issue_labels(matched)})"
+        if not known:
+            reply = Reply("utter_office_works_on_unknown", params)
+        elif does:
+            reply = Reply("utter_office_works_on_yes", params)
+        else:
+            reply = Reply("utter_office_works_on_no", {**params, "what": what})
+        return self._done(reply, office=office.id, term=term_key)
+
+    # -- one office ---------------------------------------------------------------------
+
+    def about_office(self, question: Question) -> Answer:
+        office, failed = self._resolve_office()
+        if failed:
+            return failed
+        replies = {
+            Question.OFFICE_OPENING: self._opening,
+            Question.OFFICE_STAFF: self._staff,
+            Question.OFFICE_SECTORS: self._sectors,
+            Question.OFFICE_ISSUES: self._issues,
+            Question.OFFICE_REGIONS: self._regions,
+            Question.OFFICE_OVERVIEW: self._overview,
+        }[question](office)
+        return self._done(*replies, office=office.id)
+
+    def _opening(self, office: Office) -> list[Reply]:
+        params = self._office_params(office)
+        if office.opened is None:
+            return [Reply("utter_office_opening_unknown", {**params, **self._country()})]
+        return [Reply("utter_office_opening", {**params, "date": opening_date(office.opened, self.lang)})]
+
+    def _staff(self, office: Office) -> list[Reply]:
+        params = self._office_params(office)
+        if office.staff is None:
+            return [Reply("utter_office_staff_unknown", {**params, "known": self._staff_breakdown()})]
+        return [Reply("utter_office_staff", {**params, "staff": number(office.staff, self.lang)})]
+
+    def _sectors(self, office: Office) -> list[Reply]:
+        params = self._office_params(office)
+        if not office.sectors:
+            return [Reply("utter_office_sectors_unknown", params)]
+        return [Reply("utter_office_sectors", {**params, "sectors": self._sector_labels(office.sectors)})]
+
+    def _issues(self, office: Office) -> list[Reply]:
+        params = self._office_params(office)
+        if not office.issues:
+            return [Reply("utter_office_issues_unknown", params)]
+        return [Reply("utter_office_issues", {**params, "issues": self._issue_labels(office.issues)})]
+
+    def _regions(self, office: Office) -> list[Reply]:
+        names = [self.data.region(r).name(self.lang) for r in office.regions]
+        return [
+            Reply("utter_office_regions", {**self._office_params(office), "regions": join(names, self.lang)})
+        ]
+
+    def _overview(self, office: Office) -> list[Reply]:
+        params = {**self._office_params(office), "source": self.data.source(self.lang)}
+        if office.kind == "main":
+            return [
+                Reply(
+                    "utter_office_overview_main",
+                    {**params, **self._country(), "offices": self._names(self.data.field_offices)},
+                )
+            ]
+        if office.opened and office.staff is not None and office.sectors and office.issues:
+            return [
+                Reply(
+                    "utter_office_overview",
+                    {
+                        **params,
+                        "date": opening_date(office.opened, self.lang),
+                        "staff": number(office.staff, self.lang),
+                        "sectors": self._sector_labels(office.sectors),
+                        "issues": self._issue_labels(office.issues),
+                        "regions": join(
+                            [self.data.region(r).name(self.lang) for r in office.regions], self.lang
+                        ),
+                    },
+                )
+            ]
+        # A field office the page says less about: each fact on its own, unknowns said so.
+        return [
+            *self._opening(office),
+            *self._staff(office),
+            *self._sectors(office),
+            *self._issues(office),
+            *self._regions(office),
+        ]
+
+    # -- places -------------------------------------------------------------------------
+
+    def place_office(self) -> Answer:
+        text = self.said.place or self.said.office
+        if not text:
+            return self._done(Reply("utter_ask_place", {"regions": self._covered_regions()}))
+        region = self.vocab.regions.resolve(text)
+        if region is None:
+            office = self.vocab.offices.resolve(text)
+            region = Match("region", self.data.office(office.id).regions[0]) if office else None
+        offices = self.data.offices_covering(region.id) if region else []
+        place = self.data.region(region.id).name(self.lang) if region else _echo(text)
+        field_offices = [o for o in offices if o.kind == "field"]
+        if field_offices:
+            return self._done(
+                Reply(
+                    "utter_place_office",
+                    {
+                        **self._office_params(field_offices[0]),
+                        "place": place,
+                        "office": self._names(field_offices),
+                    },
+                    office_buttons(field_offices, self.lang),
+                ),
+                office=field_offices[0].id,
+            )
+        if offices:  # the main office's own city
+            return self._done(
+                Reply(
+                    "utter_place_main_office",
+                    {
+                        **self._office_params(offices[0]),
+                        "place": place,
+                        "offices": self._names(self.data.field_offices),
+                    },
+                ),
+                office=offices[0].id,
+            )
+        return self._done(
+            Reply(
+                "utter_place_no_office",
+                {
+                    "place": place,
+                    "offices": self._names(self.data.field_offices),
+                    "regions": self._covered_regions(),
+                    "main": self.data.main_office.name(self.lang),
+                },
+                office_buttons(self.data.field_offices, self.lang),
+            )
+        )
+
+    def _covered_regions(self) -> str:
+        ids = [r for o in self.data.field_offices for r in o.regions]
+        return join([self.data.region(r).name(self.lang) for r in ids], self.lang)
+
+    # -- the country and all offices ----------------------------------------------------
+
+    def _country(self) -> dict[str, str]:
+        return {"country": self.data.country.name(self.lang), "since": str(self.data.country.since)}
+
+    def unicef_since(self) -> Answer:
+        return self._done(
+            Reply(
+                "utter_unicef_since",
+                {
+                    **self._country(),
+                    "main": self.data.main_office.name(self.lang),
+                    "count": number(len(self.data.field_offices), self.lang),
+                },
+            )
+        )
+
+    def main_office(self) -> Answer:
+        main = self.data.main_office
+        response = (
+            "utter_main_office_capital" if self.data.country.capital in main.regions else "utter_main_office"
+        )
+        return self._done(
+            Reply(
+                response,
+                {
+                    **self._office_params(main),
+                    **self._country(),
+                    "count": number(len(self.data.field_offices), self.lang),
+                    "offices": self._names(self.data.field_offices),
+                },
+            ),
+            office=main.id,
+        )
+
+    def field_office_count(self) -> Answer:
+        return self._done(
+            self._office_list_reply(
+                "utter_field_office_count",
+                **self._country(),
+                count=number(len(self.data.field_offices), self.lang),
+            )
+        )
+
+    def office_list(self) -> Answer:
+        return self._done(
+            self._office_list_reply(
+                "utter_office_list",
+                **self._country(),
+                count=number(len(self.data.field_offices), self.lang),
+                source=self.data.source(self.lang),
+            )
+        )
+
+    def _staff_breakdown(self) -> str:
+        known = sorted((o for o in self.data.offices if o.staff is not None), key=lambda o: -o.staff)
+        return join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in known], self.lang)
+
+    def total_staff(self) -> Answer:
+        field_offices = self.data.field_offices
+        known = [o for o in field_offices if o.staff is not None]
+        replies = [
+            Reply(
+                "utter_total_staff",
+                {
+                    "count": number(len(known), self.lang),
+                    "total": number(sum(o.staff for o in known), self.lang),
+                    "breakdown": self._staff_breakdown(),
+                },
+            )
+        ]
+        unknown = [o for o in field_offices if o.staff is None]
+        if unknown:
+            replies.append(Reply("utter_staff_unknown_for", {"offices": self._names(unknown)}))
+        return self._done(*replies)
+
+    def office_ranking(self) -> Answer:
+        ranking = normalise(self.said.ranking or "").replace(" ", "_")
+        if ranking not in RANKINGS:
+            return self._done(Reply("utter_ask_ranking"))
+        field_offices = self.data.field_offices
+        if ranking in ("oldest", "newest"):
+            dated = [o for o in field_offices if o.opened]
+            key = lambda o: (o.opened.year, o.opened.month or 0)  # noqa: E731
+        else:
+            dated = [o for o in field_offices if o.staff is not None]
+            key = lambda o: o.staff  # noqa: E731
+        pick = min if ranking in ("oldest", "fewest_staff") else max
+        best = key(pick(dated, key=key))
+        winners = [o for o in dated if key(o) == best]
+        params = {"offices": self._names(winners)}
+        if ranking in ("oldest", "newest"):
+            params["date"] = opening_date(winners[0].opened, self.lang)
+        else:
+            params["staff"] = number(winners[0].staff, self.lang)
+        return self._done(
+            Reply(f"utter_{ranking}_office", params, office_buttons(winners, self.lang)),
+            office=winners[0].id if len(winners) == 1 else None,
+        )
+
+    def offices_opened_in(self) -> Answer:
+        found = re.search(r"\b(1[89]\d\d|20\d\d)\b", self.said.year or "")
+        if not found:
+            return self._done(Reply("utter_ask_year", {"openings": self._openings()}))
+        year = int(found.group(1))
+        offices = self.data.offices_opened_in(year)
+        if not offices:
+            return self._done(
+                Reply("utter_no_office_opened_in", {"year": str(year), "openings": self._openings()})
+            )
+        return self._done(
+            Reply(
+                "utter_offices_opened_in",
+                {"year": str(year), "offices": self._names(offices)},
+                office_buttons(offices, self.lang),
+            ),
+            office=offices[0].id if len(offices) == 1 else None,
+        )
+
+    def _openings(self) -> str:
+        dated = sorted(
+            (o for o in self.data.offices if o.opened), key=lambda o: (o.opened.year, o.opened.month or 0)
+        )
+        return join([f"{o.name(self.lang)} {opening_date(o.opened, self.lang)}" for o in dated], self.lang)

@@ -1,0 +1,64 @@
+"""Reading a conversation (rasa_sdk tracker) and writing replies back to it.
+
+The only module besides the actions that knows rasa_sdk: it turns the tracker into the
+plain values `answers` works with (language, what the message named, the context) and an
+`Answer` into dispatched responses and slot events.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.answers import Answer, Context, Mentions, Question
+from actions.dataset import Language
+
+DEFAULT_LANGUAGE: Language = "fr"  # the domain's unconditioned response variants are French
+
+
+def language_of(tracker: Tracker) -> Language:
+    value = tracker.get_slot("language")
+    return value if value in ("en", "fr") else DEFAULT_LANGUAGE
+
+
+def _latest(tracker: Tracker, entity: str) -> str | None:
+    value = next(tracker.get_latest_entity_values(entity), None)
+    return str(value) if value is not None else None
+
+
+def mentions_in(tracker: Tracker) -> Mentions:
+    """What the latest message named; an issue wins over a sector if both are tagged."""
+    return Mentions(
+        office=_latest(tracker, "office"),
+        term=_latest(tracker, "issue") or _latest(tracker, "sector"),
+        place=_latest(tracker, "place"),
+        year=_latest(tracker, "year"),
+        ranking=_latest(tracker, "ranking"),
+    )
+
+
+def context_of(tracker: Tracker) -> Context:
+    last = tracker.get_slot("last_question")
+    return Context(
+        office=tracker.get_slot("office"),
+        term=tracker.get_slot("term"),
+        question=Question(last) if last in Question._value2member_map_ else None,
+    )
+
+
+def send(dispatcher: CollectingDispatcher, result: Answer) -> list[EventType]:
+    """Dispatch the replies and keep the new context in slots."""
+    for reply in result.replies:
+        extra: dict[str, Any] = {}
+        if reply.buttons:
+            extra["buttons"] = [{"title": t, "payload": p} for t, p in reply.buttons]
+        dispatcher.utter_message(response=reply.response, **extra, **reply.params)
+    context = result.context
+    return [
+        SlotSet("office", context.office),
+        SlotSet("term", context.term),
+        SlotSet("last_question", context.question.value if context.question else None),
+    ]

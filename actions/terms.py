@@ -1,0 +1,87 @@
+"""Turn what a user typed ("excission", "Tombouctou", "le mariage précoce") into dataset ids.
+
+NLU hands the actions the words it tagged, with typos, accents or not, plural or not. The
+matching is done here, against every alias in the dataset, in three steps: the whole text
+is an alias; the text contains an alias (the longest wins); the text is a near miss of an
+alias (difflib). Pure functions: no rasa_sdk, no I/O.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from actions.dataset import Dataset
+from actions.text import normalise
+
+FUZZY_CUTOFF = 0.82
+
+
+@dataclass(frozen=True)
+class Match:
+    """A dataset entry the text refers to: kind is office, region, sector, issue or topic."""
+
+    kind: str
+    id: str
+
+
+class Vocabulary:
+    """Every alias of one family of dataset entries, normalised, for matching."""
+
+    def __init__(self, entries: Iterable[tuple[str, Match]]) -> None:
+        self._aliases: dict[str, Match] = {}
+        for alias, match in entries:
+            key = normalise(alias)
+            if key and self._aliases.setdefault(key, match) != match:
+                raise ValueError(f"alias '{alias}' means both {self._aliases[key]} and {match}")
+
+    def resolve(self, text: str | None) -> Match | None:
+        if not text:
+            return None
+        key = normalise(text)
+        if not key:
+            return None
+        if key in self._aliases:
+            return self._aliases[key]
+        padded = f" {key} "
+        contained = [alias for alias in self._aliases if f" {alias} " in padded]
+        if contained:
+            return self._aliases[max(contained, key=len)]
+        close = difflib.get_close_matches(key, self._aliases, n=1, cutoff=FUZZY_CUTOFF)
+        return self._aliases[close[0]] if close else None
+
+
+@dataclass(frozen=True)
+class Vocabularies:
+    offices: Vocabulary
+    regions: Vocabulary
+    terms: Vocabulary  # sectors, issues and topics share one namespace: "WASH" is one thing
+
+
+@lru_cache(maxsize=8)
+def vocabularies(dataset: Dataset) -> Vocabularies:
+    """Build (once per dataset) the vocabularies the actions resolve entities against."""
+    return Vocabularies(
+        offices=Vocabulary(
+            (alias, Match("office", o.id))
+            for o in dataset.offices
+            for alias in (o.id, *o.aliases, o.name.en, o.name.fr)
+        ),
+        regions=Vocabulary(
+            (alias, Match("region", r.id))
+            for r in dataset.regions
+            for alias in (r.id, *r.aliases, r.name.en, r.name.fr)
+        ),
+        terms=Vocabulary(
+            (alias, Match(kind, term.id))
+            for kind, terms in (
+                ("sector", dataset.sectors),
+                ("issue", dataset.issues),
+                ("topic", dataset.topics),
+            )
+            for term in terms
+            for alias in (term.id, *term.aliases.all(), term.label.en, term.label.fr)
+        ),
+    )

@@ -1,0 +1,13 @@
+"""Text normalisation shared by dataset validation and term matching (pure, no I/O)."""
+
+import re
+import unicodedata
+
+_SEPARATORS = re.compile(r"[\s\-_'’`/.,;:!?()«»\"]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, no accents, punctuation and hyphens as single spaces."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", stripped).strip()

@@ -1,0 +1,96 @@
+"""Real servers for end-to-end tests: the action server and the Rasa server, on loopback.
+
+Started once per test session on ports of their own (the user's 5005/5055 stay free), with
+the trained model `make train` produced and a throw-away SQLite tracker store.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tools.serve import ROOT, action_server, rasa_server, stop, wait_until_up
+
+MODEL = ROOT / "models" / "assistant.tar.gz"
+RASA_PORT, ACTIONS_PORT = 15005, 15055
+
+
+class Assistant:
+    """The running assistant, seen from a client of its REST webhook."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.endpoints = workdir / "endpoints.yml"
+        self.endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{ACTIONS_PORT}/webhook"\n'
+            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'rasa.db'}\n",
+            encoding="utf-8",
+        )
+        self.logs = workdir
+        self.actions: subprocess.Popen | None = None
+        self.rasa: subprocess.Popen | None = None
+
+    def _log(self, name: str):
+        return open(self.logs / f"{name}.log", "ab")
+
+    def start_actions(self, env: dict[str, str] | None = None) -> None:
+        log = self._log("actions")
+        self.actions = action_server(ACTIONS_PORT, env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until_up(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.actions, 60)
+
+    def stop_actions(self) -> None:
+        if self.actions:
+            stop(self.actions)
+
+    def start(self) -> None:
+        if not MODEL.exists():
+            pytest.fail(f"{MODEL} is missing: run `make train` first")
+        self.start_actions()
+        log = self._log("rasa")
+        self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, stdout=log, stderr=subprocess.STDOUT)
+        wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", self.rasa, 240)
+
+    def stop(self) -> None:
+        if self.rasa:
+            stop(self.rasa)
+        self.stop_actions()
+
+    def send(self, sender: str, text, metadata: dict | None = None, timeout: float = 30) -> list[dict]:
+        body = {"sender": sender, "message": text}
+        if metadata is not None:
+            body["metadata"] = metadata
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
+            json.dumps(body).encode(),
+            {"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
+            assert reply.status == 200
+            return json.loads(reply.read())
+
+    def ask(self, sender: str, text: str, metadata: dict | None = None) -> str:
+        """The bot's whole answer as one text."""
+        return " ".join(m.get("text", "") for m in self.send(sender, text, metadata))
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory) -> Assistant:
+    running = Assistant(tmp_path_factory.mktemp("assistant"))
+    running.start()
+    yield running
+    running.stop()
+
+
+@pytest.fixture
+def sender() -> str:
+    """A new conversation for each test."""
+    return f"test-{uuid.uuid4().hex[:10]}"
+
+
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

@@ -1,0 +1,65 @@
+"""What people type resolves to the right dataset entry; lists and dates read naturally."""
+
+from __future__ import annotations
+
+import pytest
+
+from actions.dataset import Opening
+from actions.terms import Match, vocabularies
+from actions.wording import join, opening_date
+
+
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("FGM", Match("issue", "fgm")),
+        ("excision", Match("issue", "fgm")),
+        ("excission", Match("issue", "fgm")),  # typo
+        ("mariage precoce", Match("issue", "child_marriage")),  # no accent
+        ("le mariage précoce", Match("issue", "child_marriage")),  # article
+        ("EAH", Match("sector", "wash")),
+        ("Water, Sanitation and Hygiene", Match("sector", "wash")),
+        ("santé", Match("sector", "health")),
+        ("malnutrition", Match("topic", "malnutrition")),
+        ("MAS", Match("issue", "severe_acute_malnutrition")),
+        ("orpaillage", Match("issue", "gold_mining_areas")),
+        ("child_marriage", Match("issue", "child_marriage")),  # an NLU synonym's value
+    ],
+)
+def test_terms_resolve_whatever_the_spelling(dataset, typed, expected):
+    assert vocabularies(dataset).terms.resolve(typed) == expected
+
+
+@pytest.mark.parametrize("typed", ["Tombouctou", "timbuktu", "Tombouctu", "TOMBOUCTOU"])
+def test_timbuktu_has_many_spellings(dataset, typed):
+    assert vocabularies(dataset).offices.resolve(typed) == Match("office", "timbuktu")
+
+
+@pytest.mark.parametrize("typed", ["", "   ", "zzzz", "space travel", "??"])
+def test_unknown_words_resolve_to_nothing(dataset, typed):
+    assert vocabularies(dataset).terms.resolve(typed) is None
+
+
+def test_menaka_is_a_region_not_an_office(dataset):
+    vocab = vocabularies(dataset)
+    assert vocab.offices.resolve("Menaka") is None
+    assert vocab.regions.resolve("Menaka") == Match("region", "menaka")
+
+
+@pytest.mark.parametrize(
+    "language, items, expected",
+    [
+        ("en", ["Mopti"], "Mopti"),
+        ("en", ["Mopti", "Kayes"], "Mopti and Kayes"),
+        ("fr", ["Mopti", "Kayes"], "Mopti et Kayes"),
+        ("fr", ["Gao", "Kayes", "Sikasso"], "Gao, Kayes et Sikasso"),
+    ],
+)
+def test_lists_are_joined_in_each_language(language, items, expected):
+    assert join(items, language) == expected
+
+
+def test_dates_name_the_month_in_each_language():
+    assert opening_date(Opening(year=2016, month=1), "en") == "January 2016"
+    assert opening_date(Opening(year=2016, month=1), "fr") == "janvier 2016"
+    assert opening_date(Opening(year=2013), "fr") == "2013"
