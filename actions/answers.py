@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from actions.dataset import Dataset, Language, Office
-from actions.terms import Match, vocabularies
+from actions.terms import Match, Vocabulary, vocabularies
 from actions.text import normalise
 from actions.wording import join, join_clauses, number, opening_date, quoted
 
@@ -89,6 +89,82 @@ class Answer:
     context: Context
 
 
+def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
+    """What the message named, from the values NLU tagged for each entity and the text.
+
+    NLU sometimes tags a stray word as well ("malnutrition chronique" as "de" and
+    "chronic_malnutrition"): the first value that means something in the dataset wins. It
+    sometimes tags only part of a name ("malnutrition" in "prévention de la malnutrition"):
+    the longest dataset alias in the message that contains it wins. And it sometimes misses
+    a name: then the dataset's own names are looked for in the message.
+    """
+    vocab = vocabularies(dataset)
+    checks: dict[str, Callable[[str], object]] = {
+        "office": lambda v: vocab.offices.resolve(v) or vocab.regions.resolve(v),
+        "issue": vocab.terms.resolve,
+        "sector": vocab.terms.resolve,
+        "place": lambda v: vocab.regions.resolve(v) or vocab.offices.resolve(v),
+        "year": lambda v: re.search(r"\b(1[89]|20)\d\d\b", v),
+        "ranking": lambda v: _ranking(v) in RANKINGS,
+    }
+
+    def best(entity: str) -> str | None:
+        values = [str(v) for v in found.get(entity, ())]
+        return next((v for v in values if checks[entity](v)), values[0] if values else None)
+
+    def in_text(vocabulary: Vocabulary) -> str | None:
+        hit = vocabulary.find_in(text)
+        return hit[1].id if hit else None
+
+    issue, sector = best("issue"), best("sector")
+    term = issue if issue and vocab.terms.resolve(issue) else sector or issue
+    wider = vocab.terms.find_in(text)
+    if term is None or (wider and normalise(term) in wider[0] and vocab.terms.resolve(term) != wider[1]):
+        term = wider[1].id if wider else term
+    return Mentions(
+        office=best("office") or in_text(vocab.offices),
+        term=term,
+        place=best("place") or in_text(vocab.regions),
+        year=best("year"),
+        ranking=best("ranking"),
+    )
+
+
+def entity_values(entities: Sequence[dict], text: str) -> dict[str, list[str]]:
+    """Each entity's values in the order NLU found them, then, where NLU cut one name into
+    pieces ("child" + "mariage"), the words they span together ("child mariage")."""
+    found: dict[str, list[str]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for entity in entities:
+        if entity.get("value") is None:
+            continue
+        found.setdefault(entity["entity"], []).append(str(entity["value"]))
+        if isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
+            spans.setdefault(entity["entity"], []).append((entity["start"], entity["end"]))
+    for name, pieces in spans.items():
+        start, end = min(s for s, _ in pieces), max(e for _, e in pieces)
+        if len(pieces) > 1 and end > start:
+            found[name].append(text[start:end])
+    return found
+
+
+def refine(question: Question, mentions: Mentions, context: Context) -> Question:
+    """The question actually asked, when NLU picked a neighbouring intent.
+
+    "Is Gao working on GBV?" read as "which offices work on GBV?" names an office: it is a
+    yes/no question. "Does it work on FGM?" with no office anywhere lists the offices.
+    """
+    if question == Question.OFFICES_WORKING_ON and mentions.office and mentions.term:
+        return Question.OFFICE_WORKS_ON
+    if question == Question.OFFICE_WORKS_ON and not mentions.office and not context.office:
+        return Question.OFFICES_WORKING_ON
+    return question
+
+
+def _ranking(value: str) -> str:
+    return normalise(value).replace(" ", "_")
+
+
 def followup(mentions: Mentions, context: Context) -> Question | None:
     """The question "And Kayes?" / "What about FGM?" stands for, given the last one."""
     if mentions.office:
@@ -118,7 +194,7 @@ def answer(
     language: Language,
 ) -> Answer:
     """Answer one question in one language from the dataset."""
-    return _Answerer(dataset, language, mentions, context).answer(question)
+    return _Answerer(dataset, language, mentions, context).answer(refine(question, mentions, context))
 
 
 def explain_scope(why: str, dataset: Dataset, language: Language, limit: int = 0) -> Reply:
@@ -225,7 +301,7 @@ class _Answerer:
 
     def _resolve_office(self) -> tuple[Office | None, Answer | None]:
         """The office named in the message, else the one in context; or the reply to give."""
-        text = self.said.office
+        text = self.said.office or self.said.place  # NLU may tag "Gao" as a place
         if text:
             match = self.vocab.offices.resolve(text)
             if match:
@@ -234,7 +310,7 @@ class _Answerer:
                 return None, _Answerer(
                     self.data, self.lang, Mentions(place=text), self.context
                 ).place_office()
-            return None, self._done(self._office_list_reply("utter_unknown_office", text=_echo(text)))
+            return None, self._done(self._office_list_reply("utter_unknown_office", typed=_echo(text)))
         if self.context.office:
             return self.data.office(self.context.office), None
         return None, self._done(self._office_list_reply("utter_ask_office"))
@@ -246,7 +322,7 @@ class _Answerer:
             if match:
                 return match, None
             return None, self._done(
-                Reply("utter_unknown_term", {"text": _echo(text), "sectors": self._all_sectors()})
+                Reply("utter_unknown_term", {"typed": _echo(text), "sectors": self._all_sectors()})
             )
         if self.context.term:
             kind, _, term_id = self.context.term.partition(":")
@@ -526,7 +602,7 @@ class _Answerer:
         return self._done(*replies)
 
     def office_ranking(self) -> Answer:
-        ranking = normalise(self.said.ranking or "").replace(" ", "_")
+        ranking = _ranking(self.said.ranking or "")
         if ranking not in RANKINGS:
             return self._done(Reply("utter_ask_ranking"))
         field_offices = self.data.field_offices

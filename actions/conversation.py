@@ -13,8 +13,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import Answer, Context, Mentions, Question
-from actions.dataset import Language
+from actions.answers import Answer, Context, Mentions, Question, entity_values, pick_mentions
+from actions.dataset import Language, get_dataset
 
 DEFAULT_LANGUAGE: Language = "fr"  # the domain's unconditioned response variants are French
 
@@ -24,20 +24,11 @@ def language_of(tracker: Tracker) -> Language:
     return value if value in ("en", "fr") else DEFAULT_LANGUAGE
 
 
-def _latest(tracker: Tracker, entity: str) -> str | None:
-    value = next(tracker.get_latest_entity_values(entity), None)
-    return str(value) if value is not None else None
-
-
 def mentions_in(tracker: Tracker) -> Mentions:
-    """What the latest message named; an issue wins over a sector if both are tagged."""
-    return Mentions(
-        office=_latest(tracker, "office"),
-        term=_latest(tracker, "issue") or _latest(tracker, "sector"),
-        place=_latest(tracker, "place"),
-        year=_latest(tracker, "year"),
-        ranking=_latest(tracker, "ranking"),
-    )
+    """What the latest message named, each entity's values in the order NLU found them."""
+    latest = tracker.latest_message or {}
+    text = latest.get("text") or ""
+    return pick_mentions(entity_values(latest.get("entities") or [], text), text, get_dataset())
 
 
 def context_of(tracker: Tracker) -> Context:

@@ -45,12 +45,20 @@ class Vocabulary:
             return None
         if key in self._aliases:
             return self._aliases[key]
-        padded = f" {key} "
-        contained = [alias for alias in self._aliases if f" {alias} " in padded]
-        if contained:
-            return self._aliases[max(contained, key=len)]
+        found = self.find_in(key)
+        if found:
+            return found[1]
         close = difflib.get_close_matches(key, self._aliases, n=1, cutoff=FUZZY_CUTOFF)
         return self._aliases[close[0]] if close else None
+
+    def find_in(self, text: str | None) -> tuple[str, Match] | None:
+        """The longest alias that appears in the text as whole words, and what it means."""
+        padded = f" {normalise(text or '')} "
+        contained = [alias for alias in self._aliases if f" {alias} " in padded]
+        if not contained:
+            return None
+        alias = max(contained, key=len)
+        return alias, self._aliases[alias]
 
 
 @dataclass(frozen=True)

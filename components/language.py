@@ -32,8 +32,9 @@ class LanguageIdentifier:
     """Tells English from French, and notices a message plainly in another language.
 
     `min_confidence`: below it, a message is language-neutral ("Gao ?", "ok", "2013") and
-    the conversation keeps its language. `min_foreign_words`: short messages are never
-    called foreign ("hello" looks Italian to a detector that knows Italian).
+    the conversation keeps its language. `neutral_words` ("UNICEF", "Mali") are ignored.
+    `min_foreign_words`: short messages are never called foreign ("hello" looks Italian to a
+    detector that knows Italian).
     """
 
     def __init__(
@@ -41,7 +42,9 @@ class LanguageIdentifier:
         min_confidence: float = 0.6,
         min_foreign_confidence: float = 0.75,
         min_foreign_words: int = 3,
+        neutral_words: Iterable[str] = (),
     ) -> None:
+        self.neutral_words = {w.casefold() for w in neutral_words}
         self.min_confidence = min_confidence
         self.min_foreign_confidence = min_foreign_confidence
         self.min_foreign_words = min_foreign_words
@@ -53,7 +56,7 @@ class LanguageIdentifier:
         chars = list(text)
         for start, end in masked:
             chars[start:end] = " " * (end - start)
-        words = _WORD.findall("".join(chars))
+        words = [w for w in _WORD.findall("".join(chars)) if w.casefold() not in self.neutral_words]
         if sum(map(len, words)) < MIN_LETTERS:
             return Verdict()
         clean = " ".join(words)

@@ -53,6 +53,7 @@ class LanguageDetector(GraphComponent):
             "min_confidence": 0.6,
             "min_foreign_confidence": 0.75,
             "min_foreign_words": 3,
+            "neutral_words": ["UNICEF", "Mali"],
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -61,6 +62,7 @@ class LanguageDetector(GraphComponent):
             min_confidence=config["min_confidence"],
             min_foreign_confidence=config["min_foreign_confidence"],
             min_foreign_words=config["min_foreign_words"],
+            neutral_words=config["neutral_words"],
         )
 
     @classmethod
@@ -112,9 +114,12 @@ class LanguageDetector(GraphComponent):
 
     @staticmethod
     def _entity(language: str) -> dict[str, Any]:
+        """The language as an entity, with an empty span: it is not a word of the message."""
         return {
             ENTITY_ATTRIBUTE_TYPE: LANGUAGE_ENTITY,
             ENTITY_ATTRIBUTE_VALUE: language,
+            ENTITY_ATTRIBUTE_START: 0,
+            ENTITY_ATTRIBUTE_END: 0,
             EXTRACTOR: LanguageDetector.__name__,
         }
 

@@ -74,15 +74,17 @@ class Conversation:
         return dispatcher.messages
 
     def render(self, message: dict[str, Any], language: str) -> dict[str, Any]:
-        """The bot message as Rasa would send it, for the conversation's language."""
-        params = {k: v for k, v in message.items() if k not in ("response", "buttons")}
+        """The bot message as Rasa's RemoteAction builds it, for the conversation's language."""
+        message = dict(message)
+        name = message.pop("response")
         core = DialogueStateTracker.from_events(
             "test-user", [CoreSlotSet("language", language)], slots=self.domain.slots
         )
-        rendered = asyncio.run(self.nlg.generate(message["response"], core, "rest", **params))
-        rendered = rendered or {}
-        rendered["buttons"] = (rendered.get("buttons") or []) + (message.get("buttons") or [])
-        return rendered
+        draft = asyncio.run(self.nlg.generate(name, core, "rest", **message)) or {}
+        buttons = message.pop("buttons", None) or []
+        draft["buttons"] = (draft.get("buttons") or []) + buttons
+        draft.update({k: v for k, v in message.items() if v})
+        return draft
 
     def ask(
         self,

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+from tools.chat import WEBHOOK, chat
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
@@ -105,6 +107,8 @@ def main() -> None:
     parser.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"))
     parser.add_argument("--chat", action="store_true", help="chat in this terminal")
     args = parser.parse_args()
+    # SIGTERM (a service manager, `kill`) stops both servers too, through the `finally` below.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     with servers(Path(args.model), ROOT / "endpoints.yml"):
         print(
             "Assistant ready: REST webhook http://127.0.0.1:5005/webhooks/rest/webhook "
@@ -112,9 +116,7 @@ def main() -> None:
             flush=True,
         )
         if args.chat:
-            from tools.chat import chat
-
-            chat("http://127.0.0.1:5005/webhooks/rest/webhook")
+            chat(WEBHOOK)
         else:
             with suppress(KeyboardInterrupt):
                 signal.pause()

@@ -273,3 +273,91 @@ class TestScope:
         )
         assert expected[language] in reply
         assert "{" not in reply
+
+
+class TestWhatTheMessageNamed:
+    def test_a_stray_word_tagged_by_nlu_is_skipped(self, dataset):
+        from actions.answers import pick_mentions
+
+        said = pick_mentions(
+            {"issue": ["de", "chronic_malnutrition"], "ranking": ["le", "newest"]}, "", dataset
+        )
+        assert said.term == "chronic_malnutrition" and said.ranking == "newest"
+
+    def test_an_unknown_word_is_kept_so_the_reply_can_name_it(self, dataset):
+        from actions.answers import pick_mentions
+
+        assert pick_mentions({"office": ["Paris"]}, "", dataset).office == "Paris"
+
+    def test_a_name_nlu_missed_is_found_in_the_message(self, dataset):
+        from actions.answers import pick_mentions
+
+        said = pick_mentions({}, "Ménaka dépend de quel bureau ?", dataset)
+        assert said.place == "menaka"
+        said = pick_mentions({}, "quels bureaux luttent contre les penuries alimentaires", dataset)
+        assert said.term == "community_resilience"
+
+    def test_a_name_cut_in_pieces_is_put_back_together(self, dataset):
+        from actions.answers import entity_values, pick_mentions
+
+        text = "who works on child mariage in mali"
+        entities = [
+            {"entity": "issue", "value": "child", "start": 13, "end": 18},
+            {"entity": "issue", "value": "mariage", "start": 19, "end": 26},
+            {"entity": "language", "value": "en", "start": 0, "end": 0},
+        ]
+        assert pick_mentions(entity_values(entities, text), text, dataset).term == "child mariage"
+
+    def test_a_region_asked_as_an_office_question_gets_its_office(self, conversation, language):
+        reply = " ".join(conversation.ask(A.ActionOfficeRegions(), language, entities={"place": "Ménaka"}))
+        assert "Gao" in reply and "Ménaka" in reply
+
+    def test_a_part_of_a_longer_name_means_the_longer_name(self, dataset):
+        from actions.answers import pick_mentions
+
+        said = pick_mentions(
+            {"issue": ["malnutrition"]}, "Quels bureaux font de la prévention de la malnutrition ?", dataset
+        )
+        assert said.term == "malnutrition_prevention"
+
+    def test_an_issue_question_naming_an_office_is_a_yes_no(self, conversation, language):
+        texts = conversation.ask(
+            A.ActionOfficesWorkingOn(), language, entities={"office": "Gao", "issue": "GBV"}
+        )
+        assert " ".join(texts).startswith({"en": "Yes", "fr": "Oui"}[language])
+
+    def test_a_yes_no_without_any_office_lists_the_offices(self, conversation, language):
+        texts = conversation.ask(A.ActionOfficeWorksOn(), language, entities={"issue": "FGM"})
+        assert "Kayes" in " ".join(texts) and "Mopti" not in " ".join(texts)
+
+    def test_stray_fragment_end_to_end(self, conversation, language):
+        texts = conversation.ask(
+            A.ActionOfficesWorkingOn(), language, entities={"issue": "chronic_malnutrition"}
+        )
+        assert "Sikasso" in " ".join(texts)
+
+
+def test_no_placeholder_shadows_a_field_of_the_bot_message(domain):
+    """Values are passed to utter_message as keyword arguments: `text`, `buttons`… would
+    replace the message itself instead of filling the sentence."""
+    import re
+
+    reserved = {
+        "text",
+        "image",
+        "json_message",
+        "attachment",
+        "buttons",
+        "elements",
+        "response",
+        "template",
+        "custom",
+        "quick_replies",
+    }
+    placeholders = {
+        name
+        for variants in domain.responses.values()
+        for variant in variants
+        for name in re.findall(r"{(\w+)}", variant.get("text", ""))
+    }
+    assert placeholders and not placeholders & reserved

@@ -132,3 +132,8 @@ def test_the_guard_lets_normal_messages_through():
     guard = MessageGuard(MessageGuard.get_default_config())
     message = guard.process([Message(data={"text": "Tell me about Gao"})])[0]
     assert message.get("text") == "Tell me about Gao" and message.get("refused") is None
+
+
+def test_names_shared_by_both_languages_are_ignored():
+    identifier = LanguageIdentifier(neutral_words=["UNICEF", "Mali"])
+    assert identifier.identify("List all UNICEF offices in Mali").supported == "en"
