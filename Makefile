@@ -6,7 +6,7 @@ RASA   := $(VENV)/bin/rasa
 MODEL  := models/assistant.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install lookups train run serve chat test lint clean
+.PHONY: install lookups train run serve chat eval test lint clean
 
 install: $(VENV)/.installed
 
@@ -17,12 +17,14 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip check
 	touch $@
 
-lookups: install  ## regenerate data/lookups.yml from actions/offices.yml
+lookups: data/lookups.yml  ## NLU lookup tables and synonyms, generated from the dataset
+
+data/lookups.yml: actions/offices.yml tools/export_lookups.py $(VENV)/.installed
 	$(PY) -m tools.export_lookups
 
-train: $(MODEL)
+train: $(MODEL)  ## train when the data, domain or config changed
 
-$(MODEL): $(VENV)/.installed config.yml domain.yml $(wildcard data/*.yml) $(wildcard components/*.py)
+$(MODEL): $(VENV)/.installed data/lookups.yml config.yml domain.yml $(wildcard data/*.yml)
 	$(RASA) train --fixed-model-name assistant --out models
 
 run: train  ## start both servers and chat in this terminal
@@ -33,6 +35,9 @@ serve: train  ## start both servers (REST on 5005, actions on 5055) until Ctrl-C
 
 chat: install  ## chat with servers started by `make serve`
 	$(PY) -m tools.chat
+
+eval: train  ## ask the held-out questions through both servers, score the answers
+	$(PY) -m tools.evaluate_answers --serve --json results/answers.json
 
 lint: install
 	$(VENV)/bin/ruff check .

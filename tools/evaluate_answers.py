@@ -1,9 +1,9 @@
 """Ask the held-out questions (tests/eval/questions.yml) through the running assistant and
 score the answers: the facts each must and must not contain, and the reply's language.
 
-`python -m tools.evaluate_answers [--url URL] [--json results/answers.json]`, with the servers
-running (`make serve`); prints the score per language and per kind, and every failure with
-what the bot said.
+`python -m tools.evaluate_answers [--serve] [--json results/answers.json]` (`make eval`):
+with `--serve` it starts both servers itself, otherwise it asks the ones running (`make serve`).
+Prints the score per language and per kind, and every failure with what the bot said.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ import yaml
 from actions.dataset import get_dataset
 from components.language import LanguageIdentifier
 from tools.chat import WEBHOOK, ask
+from tools.serve import MODEL, ROOT, servers
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yml"
 
@@ -113,8 +114,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default=WEBHOOK)
     parser.add_argument("--json", type=Path, help="also write the summary here")
+    parser.add_argument("--serve", action="store_true", help="start both servers for the run")
     args = parser.parse_args()
-    report = summary(evaluate(args.url))
+    if args.serve:
+        with servers(MODEL, ROOT / "endpoints.yml"):
+            report = summary(evaluate(args.url))
+    else:
+        report = summary(evaluate(args.url))
     for lang, row in report["by_language"].items():
         print(
             f"{lang}: {row['answers_right']:.1%} of {row['questions']} answers right "

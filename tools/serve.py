@@ -21,6 +21,7 @@ from tools.chat import WEBHOOK, chat
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "assistant.tar.gz"
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
@@ -104,7 +105,7 @@ def servers(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run the assistant (action server + Rasa).")
-    parser.add_argument("--model", default=str(ROOT / "models" / "assistant.tar.gz"))
+    parser.add_argument("--model", default=str(MODEL))
     parser.add_argument("--chat", action="store_true", help="chat in this terminal")
     args = parser.parse_args()
     # SIGTERM (a service manager, `kill`) stops both servers too, through the `finally` below.

@@ -60,3 +60,11 @@ def test_every_intent_has_test_examples_in_both_languages():
     for language in ("en", "fr"):
         tested = {i for i, _ in _examples(ROOT / "tests" / "nlu" / f"test_nlu_{language}.yml")}
         assert set(domain["intents"]) <= tested, f"{language}: {set(domain['intents']) - tested}"
+
+
+def test_no_evaluation_question_appears_in_the_training_data():
+    training = {_plain(e) for _, e in _examples(ROOT / "data" / "nlu.yml")}
+    questions = yaml.safe_load((ROOT / "tests" / "eval" / "questions.yml").read_text(encoding="utf-8"))
+    asked = [text for item in questions for text in item["ask"]]
+    assert len(questions) >= 150
+    assert not [text for text in asked if normalise(text) in training]
