@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from actions.dataset import Dataset, Language, Office
-from actions.terms import Match, Vocabulary, vocabularies
-from actions.text import normalise
+from actions.mentions import RANKINGS, Mentions, ranking_key
+from actions.terms import Match, vocabularies
 from actions.wording import join, join_clauses, number, opening_date, quoted
 
 ECHO_LIMIT = 60  # characters of a user's unknown word repeated back to them
@@ -53,18 +53,6 @@ OFFICE_QUESTIONS = frozenset(
         Question.OFFICE_OVERVIEW,
     }
 )
-RANKINGS = ("oldest", "newest", "most_staff", "fewest_staff")
-
-
-@dataclass(frozen=True)
-class Mentions:
-    """What the user's message named, as typed (entity values from NLU)."""
-
-    office: str | None = None
-    term: str | None = None  # an issue, a topic or a sector
-    place: str | None = None
-    year: str | None = None
-    ranking: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,65 +77,6 @@ class Answer:
     context: Context
 
 
-def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
-    """What the message named, from the values NLU tagged for each entity and the text.
-
-    NLU sometimes tags a stray word as well ("malnutrition chronique" as "de" and
-    "chronic_malnutrition"): the first value that means something in the dataset wins. It
-    sometimes tags only part of a name ("malnutrition" in "prévention de la malnutrition"):
-    the longest dataset alias in the message that contains it wins. And it sometimes misses
-    a name: then the dataset's own names are looked for in the message.
-    """
-    vocab = vocabularies(dataset)
-    checks: dict[str, Callable[[str], object]] = {
-        "office": lambda v: vocab.offices.resolve(v) or vocab.regions.resolve(v),
-        "issue": vocab.terms.resolve,
-        "sector": vocab.terms.resolve,
-        "place": lambda v: vocab.regions.resolve(v) or vocab.offices.resolve(v),
-        "year": lambda v: re.search(r"\b(1[89]|20)\d\d\b", v),
-        "ranking": lambda v: _ranking(v) in RANKINGS,
-    }
-
-    def best(entity: str) -> str | None:
-        values = [str(v) for v in found.get(entity, ())]
-        return next((v for v in values if checks[entity](v)), values[0] if values else None)
-
-    def in_text(vocabulary: Vocabulary) -> str | None:
-        hit = vocabulary.find_in(text)
-        return hit[1].id if hit else None
-
-    issue, sector = best("issue"), best("sector")
-    term = issue if issue and vocab.terms.resolve(issue) else sector or issue
-    wider = vocab.terms.find_in(text)
-    if term is None or (wider and normalise(term) in wider[0] and vocab.terms.resolve(term) != wider[1]):
-        term = wider[1].id if wider else term
-    return Mentions(
-        office=best("office") or in_text(vocab.offices),
-        term=term,
-        place=best("place") or in_text(vocab.regions),
-        year=best("year"),
-        ranking=best("ranking"),
-    )
-
-
-def entity_values(entities: Sequence[dict], text: str) -> dict[str, list[str]]:
-    """Each entity's values in the order NLU found them, then, where NLU cut one name into
-    pieces ("child" + "mariage"), the words they span together ("child mariage")."""
-    found: dict[str, list[str]] = {}
-    spans: dict[str, list[tuple[int, int]]] = {}
-    for entity in entities:
-        if entity.get("value") is None:
-            continue
-        found.setdefault(entity["entity"], []).append(str(entity["value"]))
-        if isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
-            spans.setdefault(entity["entity"], []).append((entity["start"], entity["end"]))
-    for name, pieces in spans.items():
-        start, end = min(s for s, _ in pieces), max(e for _, e in pieces)
-        if len(pieces) > 1 and end > start:
-            found[name].append(text[start:end])
-    return found
-
-
 def refine(question: Question, mentions: Mentions, context: Context) -> Question:
     """The question actually asked, when NLU picked a neighbouring intent.
 
@@ -159,10 +88,6 @@ def refine(question: Question, mentions: Mentions, context: Context) -> Question
     if question == Question.OFFICE_WORKS_ON and not mentions.office and not context.office:
         return Question.OFFICES_WORKING_ON
     return question
-
-
-def _ranking(value: str) -> str:
-    return normalise(value).replace(" ", "_")
 
 
 def followup(mentions: Mentions, context: Context) -> Question | None:
@@ -602,7 +527,7 @@ class _Answerer:
         return self._done(*replies)
 
     def office_ranking(self) -> Answer:
-        ranking = _ranking(self.said.ranking or "")
+        ranking = ranking_key(self.said.ranking or "")
         if ranking not in RANKINGS:
             return self._done(Reply("utter_ask_ranking"))
         field_offices = self.data.field_offices

@@ -13,8 +13,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import Answer, Context, Mentions, Question, entity_values, pick_mentions
+from actions.answers import Answer, Context, Question
 from actions.dataset import Language, get_dataset
+from actions.mentions import Mentions, entity_values, pick_mentions
 
 DEFAULT_LANGUAGE: Language = "fr"  # the domain's unconditioned response variants are French
 

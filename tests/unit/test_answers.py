@@ -277,7 +277,7 @@ class TestScope:
 
 class TestWhatTheMessageNamed:
     def test_a_stray_word_tagged_by_nlu_is_skipped(self, dataset):
-        from actions.answers import pick_mentions
+        from actions.mentions import pick_mentions
 
         said = pick_mentions(
             {"issue": ["de", "chronic_malnutrition"], "ranking": ["le", "newest"]}, "", dataset
@@ -285,12 +285,12 @@ class TestWhatTheMessageNamed:
         assert said.term == "chronic_malnutrition" and said.ranking == "newest"
 
     def test_an_unknown_word_is_kept_so_the_reply_can_name_it(self, dataset):
-        from actions.answers import pick_mentions
+        from actions.mentions import pick_mentions
 
         assert pick_mentions({"office": ["Paris"]}, "", dataset).office == "Paris"
 
     def test_a_name_nlu_missed_is_found_in_the_message(self, dataset):
-        from actions.answers import pick_mentions
+        from actions.mentions import pick_mentions
 
         said = pick_mentions({}, "Ménaka dépend de quel bureau ?", dataset)
         assert said.place == "menaka"
@@ -298,7 +298,7 @@ class TestWhatTheMessageNamed:
         assert said.term == "community_resilience"
 
     def test_a_name_cut_in_pieces_is_put_back_together(self, dataset):
-        from actions.answers import entity_values, pick_mentions
+        from actions.mentions import entity_values, pick_mentions
 
         text = "who works on child mariage in mali"
         entities = [
@@ -313,7 +313,7 @@ class TestWhatTheMessageNamed:
         assert "Gao" in reply and "Ménaka" in reply
 
     def test_a_part_of_a_longer_name_means_the_longer_name(self, dataset):
-        from actions.answers import pick_mentions
+        from actions.mentions import pick_mentions
 
         said = pick_mentions(
             {"issue": ["malnutrition"]}, "Quels bureaux font de la prévention de la malnutrition ?", dataset

@@ -1,0 +1,93 @@
+"""What a message names: the office, issue, sector, place, year or ranking it is about.
+
+NLU tags entities imperfectly: a stray word ("de"), a name cut in two ("child" + "mariage"),
+part of a longer name ("malnutrition" in "prévention de la malnutrition"), or nothing at all.
+This module turns what NLU found, and the message itself, into the best reading of what was
+named, using the dataset's own names. Pure: no rasa_sdk, no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from actions.dataset import Dataset
+from actions.terms import Vocabulary, vocabularies
+from actions.text import normalise
+
+RANKINGS = ("oldest", "newest", "most_staff", "fewest_staff")
+
+
+@dataclass(frozen=True)
+class Mentions:
+    """What the user's message named, as typed (entity values from NLU)."""
+
+    office: str | None = None
+    term: str | None = None  # an issue, a topic or a sector
+    place: str | None = None
+    year: str | None = None
+    ranking: str | None = None
+
+
+def ranking_key(value: str) -> str:
+    return normalise(value).replace(" ", "_")
+
+
+def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
+    """What the message named, from the values NLU tagged for each entity and the text.
+
+    NLU sometimes tags a stray word as well ("malnutrition chronique" as "de" and
+    "chronic_malnutrition"): the first value that means something in the dataset wins. It
+    sometimes tags only part of a name ("malnutrition" in "prévention de la malnutrition"):
+    the longest dataset alias in the message that contains it wins. And it sometimes misses
+    a name: then the dataset's own names are looked for in the message.
+    """
+    vocab = vocabularies(dataset)
+    checks: dict[str, Callable[[str], object]] = {
+        "office": lambda v: vocab.offices.resolve(v) or vocab.regions.resolve(v),
+        "issue": vocab.terms.resolve,
+        "sector": vocab.terms.resolve,
+        "place": lambda v: vocab.regions.resolve(v) or vocab.offices.resolve(v),
+        "year": lambda v: re.search(r"\b(1[89]|20)\d\d\b", v),
+        "ranking": lambda v: ranking_key(v) in RANKINGS,
+    }
+
+    def best(entity: str) -> str | None:
+        values = [str(v) for v in found.get(entity, ())]
+        return next((v for v in values if checks[entity](v)), values[0] if values else None)
+
+    def in_text(vocabulary: Vocabulary) -> str | None:
+        hit = vocabulary.find_in(text)
+        return hit[1].id if hit else None
+
+    issue, sector = best("issue"), best("sector")
+    term = issue if issue and vocab.terms.resolve(issue) else sector or issue
+    wider = vocab.terms.find_in(text)
+    if term is None or (wider and normalise(term) in wider[0] and vocab.terms.resolve(term) != wider[1]):
+        term = wider[1].id if wider else term
+    return Mentions(
+        office=best("office") or in_text(vocab.offices),
+        term=term,
+        place=best("place") or in_text(vocab.regions),
+        year=best("year"),
+        ranking=best("ranking"),
+    )
+
+
+def entity_values(entities: Sequence[dict], text: str) -> dict[str, list[str]]:
+    """Each entity's values in the order NLU found them, then, where NLU cut one name into
+    pieces ("child" + "mariage"), the words they span together ("child mariage")."""
+    found: dict[str, list[str]] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for entity in entities:
+        if entity.get("value") is None:
+            continue
+        found.setdefault(entity["entity"], []).append(str(entity["value"]))
+        if isinstance(entity.get("start"), int) and isinstance(entity.get("end"), int):
+            spans.setdefault(entity["entity"], []).append((entity["start"], entity["end"]))
+    for name, pieces in spans.items():
+        start, end = min(s for s, _ in pieces), max(e for _, e in pieces)
+        if len(pieces) > 1 and end > start:
+            found[name].append(text[start:end])
+    return found
