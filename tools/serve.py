@@ -110,7 +110,13 @@ def main() -> None:
     args = parser.parse_args()
     # SIGTERM (a service manager, `kill`) stops both servers too, through the `finally` below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    with servers(Path(args.model), ROOT / "endpoints.yml"):
+    logs = {}
+    if args.chat:  # keep the terminal for the conversation; the servers write to logs/
+        (ROOT / "logs").mkdir(exist_ok=True)
+        log = open(ROOT / "logs" / "servers.log", "ab")  # noqa: SIM115 (closed at exit)
+        logs = {"stdout": log, "stderr": subprocess.STDOUT}
+        print("Starting the servers (about 30 s; logs in logs/servers.log)...", flush=True)
+    with servers(Path(args.model), ROOT / "endpoints.yml", **logs):
         print(
             "Assistant ready: REST webhook http://127.0.0.1:5005/webhooks/rest/webhook "
             "(action server http://127.0.0.1:5055)",
