@@ -36,8 +36,8 @@ serve: train  ## start both servers (REST on 5005, actions on 5055) until Ctrl-C
 chat: install  ## chat with servers started by `make serve`
 	$(PY) -m tools.chat
 
-eval: train  ## ask the held-out questions through both servers, score the answers
-	$(PY) -m tools.evaluate_answers --serve --json results/answers.json
+eval: train  ## NLU and answer quality on held-out questions -> docs/evaluation.md, results/
+	$(PY) -m tools.evaluate $(EVAL_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

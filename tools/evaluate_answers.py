@@ -1,9 +1,10 @@
 """Ask the held-out questions (tests/eval/questions.yml) through the running assistant and
 score the answers: the facts each must and must not contain, and the reply's language.
 
-`python -m tools.evaluate_answers [--serve] [--json results/answers.json]` (`make eval`):
-with `--serve` it starts both servers itself, otherwise it asks the ones running (`make serve`).
-Prints the score per language and per kind, and every failure with what the bot said.
+`python -m tools.evaluate_answers [--serve] [--json results/answers.json]`: with `--serve` it
+starts both servers itself, otherwise it asks the ones running (`make serve`). Prints the score
+per language and per kind, and every failure with what the bot said. `make eval` runs it as
+one stage of tools.evaluate.
 """
 
 from __future__ import annotations
@@ -77,8 +78,12 @@ def evaluate(url: str = WEBHOOK, path: Path = QUESTIONS) -> list[Result]:
                 unwanted,
             )
         )
-        print(f"\r{number}/{len(items)} questions asked", end="", file=sys.stderr, flush=True)
-    print(file=sys.stderr)
+        if sys.stderr.isatty():
+            print(f"\r{number}/{len(items)} questions asked", end="", file=sys.stderr, flush=True)
+        elif number % 50 == 0 or number == len(items):
+            print(f"{number}/{len(items)} questions asked", file=sys.stderr, flush=True)
+    if sys.stderr.isatty():
+        print(file=sys.stderr)
     return results
 
 
