@@ -7,13 +7,11 @@ plain values `answers` works with (language, what the message named, the context
 
 from __future__ import annotations
 
-from typing import Any
-
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import Answer, Context, Question
+from actions.answers import Answer, Context, Question, Reply
 from actions.dataset import Language, get_dataset
 from actions.mentions import Mentions, entity_values, pick_mentions
 
@@ -41,13 +39,16 @@ def context_of(tracker: Tracker) -> Context:
     )
 
 
+def utter(dispatcher: CollectingDispatcher, reply: Reply) -> None:
+    """Send one domain response, filled with the reply's values, with its buttons."""
+    buttons = [{"title": title, "payload": payload} for title, payload in reply.buttons]
+    dispatcher.utter_message(response=reply.response, buttons=buttons or None, **reply.params)
+
+
 def send(dispatcher: CollectingDispatcher, result: Answer) -> list[EventType]:
     """Dispatch the replies and keep the new context in slots."""
     for reply in result.replies:
-        extra: dict[str, Any] = {}
-        if reply.buttons:
-            extra["buttons"] = [{"title": t, "payload": p} for t, p in reply.buttons]
-        dispatcher.utter_message(response=reply.response, **extra, **reply.params)
+        utter(dispatcher, reply)
     context = result.context
     return [
         SlotSet("office", context.office),

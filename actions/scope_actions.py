@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import explain_scope
-from actions.conversation import language_of
+from actions.conversation import language_of, utter
 from actions.dataset import get_dataset
 
 
@@ -45,6 +45,5 @@ class ActionExplainScope(Action):
         latest = tracker.latest_message or {}
         refused = latest.get("refused") if isinstance(latest.get("refused"), dict) else {}
         reply = explain_scope(_why(latest), get_dataset(), language_of(tracker), int(refused.get("limit", 0)))
-        buttons = [{"title": t, "payload": p} for t, p in reply.buttons]
-        dispatcher.utter_message(response=reply.response, buttons=buttons or None, **reply.params)
+        utter(dispatcher, reply)
         return []

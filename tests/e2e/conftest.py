@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -52,6 +53,9 @@ class Assistant:
         if not MODEL.exists():
             pytest.fail(f"{MODEL} is missing: run `make train` first")
         self.start_actions()
+        self.start_rasa()
+
+    def start_rasa(self) -> None:
         log = self._log("rasa")
         self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, stdout=log, stderr=subprocess.STDOUT)
         wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", self.rasa, 240)
@@ -60,6 +64,17 @@ class Assistant:
         if self.rasa:
             stop(self.rasa)
         self.stop_actions()
+
+    def post(self, body: bytes) -> tuple[int, str]:
+        """A raw request to the webhook: its status and body, whatever they are."""
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as reply:
+                return reply.status, reply.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
 
     def send(self, sender: str, text, metadata: dict | None = None, timeout: float = 30) -> list[dict]:
         body = {"sender": sender, "message": text}

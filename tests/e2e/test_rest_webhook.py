@@ -6,6 +6,8 @@ import time
 
 import pytest
 
+from tools.serve import stop
+
 pytestmark = pytest.mark.servers
 
 # (question, must contain, must not contain): facts typed from the source page.
@@ -121,6 +123,28 @@ class TestBadInput:
         assert "20" in assistant.ask(sender, "How many staff does the Mopti office have?")
 
 
+class TestRequests:
+    @pytest.mark.parametrize(
+        "body",
+        [
+            b'{"message": "Tell me about Gao"}',
+            b'{"sender": "", "message": "hi"}',
+            b"[]",
+            b"",
+            b"{not json",
+            b'{"sender": "x", "message": 42}',
+        ],
+        ids=["no sender", "empty sender", "array", "empty body", "invalid JSON", "message not text"],
+    )
+    def test_a_malformed_request_is_refused_with_a_400(self, assistant, body):
+        status, text = assistant.post(body)
+        assert status == 400, text
+
+    def test_the_server_still_answers_after_malformed_requests(self, assistant, sender):
+        assistant.post(b"[]")
+        assert "Gao" in assistant.ask(sender, "Which office covers Kidal?")
+
+
 class TestActionServerLifecycle:
     """Last in this module: it stops and restarts the shared action server."""
 
@@ -154,3 +178,10 @@ class TestActionServerLifecycle:
             assistant.stop_actions()
             assistant.start_actions()
         assert "20" in assistant.ask(sender, "How many staff does the Mopti office have?")
+
+    def test_conversations_survive_a_restart_of_the_rasa_server(self, assistant, sender):
+        assert "14" in assistant.ask(sender, "Tell me about Gao")
+        stop(assistant.rasa)
+        assistant.start_rasa()
+        answer = assistant.ask(sender, "How many staff does it have?")
+        assert "14" in answer and "Which office" not in answer
