@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from actions.dataset import Dataset, Language, Office
-from actions.mentions import RANKINGS, Mentions, ranking_key
+from actions.mentions import Mentions
 from actions.terms import Match, vocabularies
 from actions.wording import join, join_clauses, number, opening_date, quoted
 
@@ -527,9 +527,10 @@ class _Answerer:
         return self._done(*replies)
 
     def office_ranking(self) -> Answer:
-        ranking = ranking_key(self.said.ranking or "")
-        if ranking not in RANKINGS:
+        match = self.vocab.rankings.resolve(self.said.ranking)
+        if match is None:
             return self._done(Reply("utter_ask_ranking"))
+        ranking = match.id
         field_offices = self.data.field_offices
         if ranking in ("oldest", "newest"):
             dated = [o for o in field_offices if o.opened]

@@ -79,6 +79,12 @@ class Topic(Term):
     issues: list[str] = Field(..., min_items=2)
 
 
+class Ranking(Term):
+    """A superlative about offices; the answers know these four."""
+
+    id: Literal["oldest", "newest", "most_staff", "fewest_staff"]
+
+
 class Region(_Strict):
     id: str
     name: Text
@@ -122,10 +128,11 @@ class Dataset(_Strict):
     sectors: list[Sector] = Field(..., min_items=1)
     issues: list[Issue] = Field(..., min_items=1)
     topics: list[Topic] = []
+    rankings: list[Ranking] = Field(..., min_items=4, max_items=4)
     regions: list[Region] = Field(..., min_items=1)
     offices: list[Office] = Field(..., min_items=1)
 
-    @validator("sectors", "issues", "topics", "regions", "offices")
+    @validator("sectors", "issues", "topics", "rankings", "regions", "offices")
     def _unique_ids(cls, items: list) -> list:
         seen = set()
         for item in items:
@@ -225,6 +232,7 @@ def _check_aliases_are_unambiguous(values: dict) -> None:
             for kind in ("sectors", "issues", "topics")
             for t in values[kind]
         ],
+        "rankings": [(r.id, [r.id, *r.aliases.all(), r.label.en, r.label.fr]) for r in values["rankings"]],
     }
     for family, entries in families.items():
         owner: dict[str, str] = {}

@@ -16,8 +16,6 @@ from actions.dataset import Dataset
 from actions.terms import Vocabulary, vocabularies
 from actions.text import normalise
 
-RANKINGS = ("oldest", "newest", "most_staff", "fewest_staff")
-
 
 @dataclass(frozen=True)
 class Mentions:
@@ -28,10 +26,6 @@ class Mentions:
     place: str | None = None
     year: str | None = None
     ranking: str | None = None
-
-
-def ranking_key(value: str) -> str:
-    return normalise(value).replace(" ", "_")
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -50,7 +44,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         "sector": vocab.terms.resolve,
         "place": lambda v: vocab.regions.resolve(v) or vocab.offices.resolve(v),
         "year": lambda v: re.search(r"\b(1[89]|20)\d\d\b", v),
-        "ranking": lambda v: ranking_key(v) in RANKINGS,
+        "ranking": vocab.rankings.resolve,
     }
 
     def best(entity: str) -> str | None:
@@ -71,7 +65,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         term=term,
         place=best("place") or in_text(vocab.regions),
         year=best("year"),
-        ranking=best("ranking"),
+        ranking=best("ranking") or in_text(vocab.rankings),
     )
 
 

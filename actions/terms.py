@@ -66,6 +66,7 @@ class Vocabularies:
     offices: Vocabulary
     regions: Vocabulary
     terms: Vocabulary  # sectors, issues and topics share one namespace: "WASH" is one thing
+    rankings: Vocabulary  # "the oldest", "le plus de personnel"
 
 
 @lru_cache(maxsize=8)
@@ -91,5 +92,10 @@ def vocabularies(dataset: Dataset) -> Vocabularies:
             )
             for term in terms
             for alias in (term.id, *term.aliases.all(), term.label.en, term.label.fr)
+        ),
+        rankings=Vocabulary(
+            (alias, Match("ranking", r.id))
+            for r in dataset.rankings
+            for alias in (r.id, *r.aliases.all(), r.label.en, r.label.fr)
         ),
     )

@@ -39,7 +39,7 @@ _Dumper.add_representer(
 def render(dataset: Dataset) -> str:
     """The lookups file's text for a dataset (deterministic: dataset order)."""
     synonyms: list[dict] = []
-    lookups: dict[str, list[str]] = {"office": [], "issue": [], "sector": [], "place": []}
+    lookups: dict[str, list[str]] = {"office": [], "issue": [], "sector": [], "place": [], "ranking": []}
 
     def add(entity: str, entry_id: str, names: list[str]) -> None:
         names = _unique(names)
@@ -52,6 +52,8 @@ def render(dataset: Dataset) -> str:
         add("sector", sector.id, [*sector.aliases.en, *sector.aliases.fr])
     for term in (*dataset.issues, *dataset.topics):
         add("issue", term.id, [*term.aliases.en, *term.aliases.fr])
+    for ranking in dataset.rankings:
+        add("ranking", ranking.id, [*ranking.aliases.en, *ranking.aliases.fr])
     for region in dataset.regions:
         names = _unique([region.name.en, region.name.fr, *region.aliases])
         lookups["place"].extend(n for n in names if n not in lookups["place"])

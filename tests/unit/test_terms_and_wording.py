@@ -35,6 +35,20 @@ def test_timbuktu_has_many_spellings(dataset, typed):
     assert vocabularies(dataset).offices.resolve(typed) == Match("office", "timbuktu")
 
 
+@pytest.mark.parametrize(
+    "typed, expected",
+    [
+        ("the oldest", "oldest"),
+        ("largest team", "most_staff"),
+        ("le plus récent", "newest"),
+        ("plus petite équipe", "fewest_staff"),
+        ("most_staff", "most_staff"),
+    ],
+)
+def test_rankings_resolve_from_their_words(dataset, typed, expected):
+    assert vocabularies(dataset).rankings.resolve(typed) == Match("ranking", expected)
+
+
 @pytest.mark.parametrize("typed", ["", "   ", "zzzz", "space travel", "??"])
 def test_unknown_words_resolve_to_nothing(dataset, typed):
     assert vocabularies(dataset).terms.resolve(typed) is None

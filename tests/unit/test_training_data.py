@@ -34,7 +34,10 @@ def test_lookups_are_generated_from_the_dataset(dataset):
     )
 
 
-@pytest.mark.parametrize("entity, family", [("office", "offices"), ("issue", "terms"), ("sector", "terms")])
+@pytest.mark.parametrize(
+    "entity, family",
+    [("office", "offices"), ("issue", "terms"), ("sector", "terms"), ("ranking", "rankings")],
+)
 def test_every_annotated_value_in_training_data_resolves_in_the_dataset(dataset, entity, family):
     vocab = getattr(vocabularies(dataset), family)
     unknown = {
