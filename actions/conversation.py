@@ -12,7 +12,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import Answer, Context, Question, Reply
-from actions.dataset import Language, get_dataset
+from actions.dataset import LANGUAGES, Language, get_dataset
 from actions.mentions import Mentions, entity_values, pick_mentions
 
 DEFAULT_LANGUAGE: Language = "fr"  # the domain's unconditioned response variants are French
@@ -20,7 +20,7 @@ DEFAULT_LANGUAGE: Language = "fr"  # the domain's unconditioned response variant
 
 def language_of(tracker: Tracker) -> Language:
     value = tracker.get_slot("language")
-    return value if value in ("en", "fr") else DEFAULT_LANGUAGE
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def mentions_in(tracker: Tracker) -> Mentions:

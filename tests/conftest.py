@@ -18,10 +18,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dataset import DEFAULT_PATH, Dataset, load_dataset
+from actions.dataset import DEFAULT_PATH, LANGUAGES, Dataset, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
-LANGUAGES = ("en", "fr")
 
 
 @pytest.fixture(scope="session")
