@@ -9,13 +9,12 @@ does know.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 
 from actions.dataset import Dataset, Language, Office
-from actions.mentions import Mentions
+from actions.mentions import YEAR, Mentions
 from actions.terms import Match, vocabularies
 from actions.wording import join, join_clauses, number, opening_date, quoted
 
@@ -552,7 +551,7 @@ class _Answerer:
         )
 
     def offices_opened_in(self) -> Answer:
-        found = re.search(r"\b(1[89]\d\d|20\d\d)\b", self.said.year or "")
+        found = YEAR.search(self.said.year or "")
         if not found:
             return self._done(Reply("utter_ask_year", {"openings": self._openings()}))
         year = int(found.group(1))

@@ -64,6 +64,10 @@ class Term(_Strict):
     label: Text
     aliases: Aliases
 
+    def names(self) -> list[str]:
+        """Everything that refers to it: id, aliases and labels in both languages."""
+        return [self.id, *self.aliases.all(), self.label.en, self.label.fr]
+
 
 class Sector(Term):
     pass
@@ -90,6 +94,10 @@ class Region(_Strict):
     name: Text
     aliases: list[str] = Field(..., min_items=1)
 
+    def names(self) -> list[str]:
+        """Everything that refers to it: id, aliases and names in both languages."""
+        return [self.id, *self.aliases, self.name.en, self.name.fr]
+
 
 class Opening(_Strict):
     year: conint(ge=1946, le=2100)  # type: ignore[valid-type]
@@ -108,6 +116,10 @@ class Office(_Strict):
     sectors: list[str] = []
     issues: list[str] = []
     regions: list[str] = Field(..., min_items=1)
+
+    def names(self) -> list[str]:
+        """Everything that refers to it: id, aliases and names in both languages."""
+        return [self.id, *self.aliases, self.name.en, self.name.fr]
 
 
 class Country(_Strict):
@@ -225,14 +237,14 @@ class Dataset(_Strict):
 def _check_aliases_are_unambiguous(values: dict) -> None:
     """One alias, one meaning: "FGM" cannot mean two issues, nor "Gao" two offices."""
     families = {
-        "offices": [(o.id, [o.id, *o.aliases, o.name.en, o.name.fr]) for o in values["offices"]],
-        "regions": [(r.id, [r.id, *r.aliases, r.name.en, r.name.fr]) for r in values["regions"]],
+        "offices": [(o.id, o.names()) for o in values["offices"]],
+        "regions": [(r.id, r.names()) for r in values["regions"]],
         "sectors, issues and topics": [
-            (f"{kind.rstrip('s')} '{t.id}'", [t.id, *t.aliases.all(), t.label.en, t.label.fr])
+            (f"{kind.rstrip('s')} '{t.id}'", t.names())
             for kind in ("sectors", "issues", "topics")
             for t in values[kind]
         ],
-        "rankings": [(r.id, [r.id, *r.aliases.all(), r.label.en, r.label.fr]) for r in values["rankings"]],
+        "rankings": [(r.id, r.names()) for r in values["rankings"]],
     }
     for family, entries in families.items():
         owner: dict[str, str] = {}

@@ -16,6 +16,8 @@ from actions.dataset import Dataset
 from actions.terms import Vocabulary, vocabularies
 from actions.text import normalise
 
+YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
 
 @dataclass(frozen=True)
 class Mentions:
@@ -43,7 +45,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         "issue": vocab.terms.resolve,
         "sector": vocab.terms.resolve,
         "place": lambda v: vocab.regions.resolve(v) or vocab.offices.resolve(v),
-        "year": lambda v: re.search(r"\b(1[89]|20)\d\d\b", v),
+        "year": YEAR.search,
         "ranking": vocab.rankings.resolve,
     }
 

@@ -32,10 +32,9 @@ class Vocabulary:
 
     def __init__(self, entries: Iterable[tuple[str, Match]]) -> None:
         self._aliases: dict[str, Match] = {}
-        for alias, match in entries:
-            key = normalise(alias)
-            if key and self._aliases.setdefault(key, match) != match:
-                raise ValueError(f"alias '{alias}' means both {self._aliases[key]} and {match}")
+        for alias, match in entries:  # unambiguous: the dataset's validation checks it
+            if key := normalise(alias):
+                self._aliases.setdefault(key, match)
 
     def resolve(self, text: str | None) -> Match | None:
         if not text:
@@ -73,29 +72,17 @@ class Vocabularies:
 def vocabularies(dataset: Dataset) -> Vocabularies:
     """Build (once per dataset) the vocabularies the actions resolve entities against."""
     return Vocabularies(
-        offices=Vocabulary(
-            (alias, Match("office", o.id))
-            for o in dataset.offices
-            for alias in (o.id, *o.aliases, o.name.en, o.name.fr)
-        ),
-        regions=Vocabulary(
-            (alias, Match("region", r.id))
-            for r in dataset.regions
-            for alias in (r.id, *r.aliases, r.name.en, r.name.fr)
-        ),
+        offices=Vocabulary((name, Match("office", o.id)) for o in dataset.offices for name in o.names()),
+        regions=Vocabulary((name, Match("region", r.id)) for r in dataset.regions for name in r.names()),
         terms=Vocabulary(
-            (alias, Match(kind, term.id))
+            (name, Match(kind, term.id))
             for kind, terms in (
                 ("sector", dataset.sectors),
                 ("issue", dataset.issues),
                 ("topic", dataset.topics),
             )
             for term in terms
-            for alias in (term.id, *term.aliases.all(), term.label.en, term.label.fr)
+            for name in term.names()
         ),
-        rankings=Vocabulary(
-            (alias, Match("ranking", r.id))
-            for r in dataset.rankings
-            for alias in (r.id, *r.aliases.all(), r.label.en, r.label.fr)
-        ),
+        rankings=Vocabulary((name, Match("ranking", r.id)) for r in dataset.rankings for name in r.names()),
     )

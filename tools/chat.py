@@ -11,8 +11,11 @@ from collections.abc import Iterator
 WEBHOOK = "http://127.0.0.1:5005/webhooks/rest/webhook"
 
 
-def ask(url: str, sender: str, text: str, timeout: float = 30) -> list:
-    body = json.dumps({"sender": sender, "message": text}).encode()
+def ask(url: str, sender: str, text: str, metadata: dict | None = None, timeout: float = 30) -> list:
+    """The bot's messages for one user message (`metadata`: e.g. a language hint)."""
+    body = json.dumps(
+        {"sender": sender, "message": text, **({"metadata": metadata} if metadata else {})}
+    ).encode()
     request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return json.loads(reply.read())

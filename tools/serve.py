@@ -117,11 +117,7 @@ def main() -> None:
         logs = {"stdout": log, "stderr": subprocess.STDOUT}
         print("Starting the servers (about 30 s; logs in logs/servers.log)...", flush=True)
     with servers(Path(args.model), ROOT / "endpoints.yml", **logs):
-        print(
-            "Assistant ready: REST webhook http://127.0.0.1:5005/webhooks/rest/webhook "
-            "(action server http://127.0.0.1:5055)",
-            flush=True,
-        )
+        print(f"Assistant ready: REST webhook {WEBHOOK} (action server http://127.0.0.1:5055)", flush=True)
         if args.chat:
             chat(WEBHOOK)
         else:

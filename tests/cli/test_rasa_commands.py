@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tools.serve import BIN, ROOT
+from tools.serve import BIN, MODEL, ROOT
 
 pytestmark = pytest.mark.cli
-MODEL = ROOT / "models" / "assistant.tar.gz"
 INTENT_ACCURACY_FLOOR = 0.9
 
 

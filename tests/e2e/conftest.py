@@ -6,7 +6,6 @@ the trained model `make train` produced and a throw-away SQLite tracker store.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import urllib.error
@@ -16,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from tools.serve import ROOT, action_server, rasa_server, stop, wait_until_up
+from tools.chat import ask
+from tools.serve import MODEL, action_server, rasa_server, stop, wait_until_up
 
-MODEL = ROOT / "models" / "assistant.tar.gz"
 RASA_PORT, ACTIONS_PORT = 15005, 15055
+WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 
 
 class Assistant:
@@ -67,27 +67,15 @@ class Assistant:
 
     def post(self, body: bytes) -> tuple[int, str]:
         """A raw request to the webhook: its status and body, whatever they are."""
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", body, {"Content-Type": "application/json"}
-        )
+        request = urllib.request.Request(WEBHOOK, body, {"Content-Type": "application/json"})
         try:
             with urllib.request.urlopen(request, timeout=30) as reply:
                 return reply.status, reply.read().decode()
         except urllib.error.HTTPError as error:
             return error.code, error.read().decode()
 
-    def send(self, sender: str, text, metadata: dict | None = None, timeout: float = 30) -> list[dict]:
-        body = {"sender": sender, "message": text}
-        if metadata is not None:
-            body["metadata"] = metadata
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook",
-            json.dumps(body).encode(),
-            {"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(request, timeout=timeout) as reply:
-            assert reply.status == 200
-            return json.loads(reply.read())
+    def send(self, sender: str, text, metadata: dict | None = None) -> list[dict]:
+        return ask(WEBHOOK, sender, text, metadata)
 
     def ask(self, sender: str, text: str, metadata: dict | None = None) -> str:
         """The bot's whole answer as one text."""

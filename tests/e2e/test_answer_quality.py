@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import RASA_PORT
+from tests.e2e.conftest import WEBHOOK
 from tools.evaluate_answers import evaluate, summary
 
 pytestmark = pytest.mark.servers
@@ -16,7 +16,7 @@ REPLY_LANGUAGE_FLOOR = 0.97
 
 @pytest.fixture(scope="module")
 def report(assistant) -> dict:
-    return summary(evaluate(f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"))
+    return summary(evaluate(WEBHOOK))
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
