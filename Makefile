@@ -6,7 +6,7 @@ RASA   := $(VENV)/bin/rasa
 MODEL  := models/assistant.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install lookups train run serve chat eval test lint clean
+.PHONY: install lookups train run serve serve-production services chat eval test lint clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,12 @@ run: train  ## start both servers and chat in this terminal
 
 serve: train  ## start both servers (REST on 5005, actions on 5055) until Ctrl-C
 	$(PY) -m tools.serve
+
+serve-production: train services  ## PostgreSQL + Redis profile; RASA_AUTH_TOKEN required (README)
+	$(PY) -m tools.serve --profile production $(SERVE_ARGS)
+
+services:  ## start PostgreSQL and Redis on loopback (installing them only where missing)
+	bash tools/services.sh
 
 chat: install  ## chat with servers started by `make serve`
 	$(PY) -m tools.chat

@@ -31,11 +31,19 @@ def mentions_in(tracker: Tracker) -> Mentions:
 
 
 def context_of(tracker: Tracker) -> Context:
-    last = tracker.get_slot("last_question")
+    """The context kept in slots, without what the dataset does not have.
+
+    Stored conversations outlive changes to the dataset: an office or a term removed since
+    (or any value the actions never set) is dropped, not looked up.
+    """
+    data = get_dataset()
+    office, term, last = (tracker.get_slot(name) for name in ("office", "term", "last_question"))
+    kind, _, term_id = term.partition(":") if isinstance(term, str) else ("", "", "")
+    questions = {question.value: question for question in Question}
     return Context(
-        office=tracker.get_slot("office"),
-        term=tracker.get_slot("term"),
-        question=Question(last) if last in Question._value2member_map_ else None,
+        office=office if data.has("offices", office) else None,
+        term=term if data.has(f"{kind}s", term_id) else None,
+        question=questions.get(last) if isinstance(last, str) else None,
     )
 
 

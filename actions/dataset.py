@@ -188,6 +188,10 @@ class Dataset(_Strict):
             for kind in ("sectors", "issues", "topics", "regions", "offices")
         }
 
+    def has(self, kind: str, item_id: object) -> bool:
+        """Whether `item_id` is one of the `kind` ("offices", "issues", ...) of this dataset."""
+        return isinstance(item_id, str) and item_id in self._by_id.get(kind, {})
+
     def office(self, office_id: str) -> Office:
         return self._by_id["offices"][office_id]  # type: ignore[return-value]
 

@@ -1,9 +1,14 @@
-"""An apology instead of silence when an answer could not be produced.
+"""A reply instead of silence when an answer could not be produced.
 
-Rasa 3.6 answers nothing (HTTP 200 with `[]`) when the action server is down or fails: the
-error is logged and the user is left waiting. Every message this assistant understands gets
-at least one reply, so a turn that sent nothing means something failed: the user then gets
-`utter_action_failed`, in the conversation's language, from the domain.
+Rasa 3.6 answers nothing (HTTP 200 with `[]`) when the action server is down, and when the
+tracker store or the lock store is unreachable: the error is logged and the user is left
+waiting. Here every message gets a reply, in the conversation's language, from the domain:
+
+- a turn that sent nothing (an action failed or timed out) gets `utter_action_failed`; the
+  message itself was stored, so the conversation goes on once the action server is back;
+- a turn that failed outright (PostgreSQL or Redis unreachable) gets
+  `utter_service_unavailable`: the message was not stored, and the user is asked to send it
+  again rather than believe it was heard.
 """
 
 from __future__ import annotations
@@ -12,12 +17,16 @@ import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+from rasa.core.agent import Agent
 from rasa.core.channels.channel import OutputChannel, UserMessage
+from rasa.shared.core.events import SlotSet
+from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
 logger = logging.getLogger(__name__)
 
-APOLOGY = "utter_action_failed"
+ACTION_FAILED = "utter_action_failed"
+SERVICE_UNAVAILABLE = "utter_service_unavailable"
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -36,16 +45,34 @@ class _CountingOutputChannel(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-async def _apology(sender_id: str, channel: str) -> dict[str, Any] | None:
+async def _tracker_for_reply(agent: Agent, message: UserMessage) -> DialogueStateTracker:
+    """The conversation (a new one if the store cannot give it), in the message's language.
+
+    The language is decided as for any message (`components.language_detector`): the
+    message's own, else the conversation's.
+    """
+    try:
+        tracker = await agent.tracker_store.retrieve(message.sender_id)
+    except Exception:  # the store is down: the reply still goes out
+        tracker = None
+    tracker = tracker or DialogueStateTracker(message.sender_id, agent.domain.slots)
+    parsed = await agent.processor.parse_message(message)
+    for entity in parsed.get("entities", []):
+        if entity.get("entity") == "language":
+            tracker.update(SlotSet("language", entity["value"]))
+    return tracker
+
+
+async def _reply(response: str, message: UserMessage, channel: OutputChannel) -> None:
     agent = Sanic.get_app().ctx.agent
-    tracker = await agent.tracker_store.retrieve(sender_id)
-    if tracker is None:
-        return None
-    return await agent.nlg.generate(APOLOGY, tracker, channel)
+    tracker = await _tracker_for_reply(agent, message)
+    reply = await agent.nlg.generate(response, tracker, channel.name())
+    if reply:
+        await channel.send_response(message.sender_id, reply)
 
 
 def apologising(on_new_message: Handler) -> Handler:
-    """Wrap a channel's message handler so a turn without any reply gets the apology."""
+    """Wrap a channel's message handler so that no message goes unanswered."""
 
     async def handler(message: UserMessage) -> None:
         inner = message.output_channel
@@ -53,13 +80,22 @@ def apologising(on_new_message: Handler) -> Handler:
         message.output_channel = counting
         try:
             await on_new_message(message)
+        except Exception as error:  # logged in full, and the user is told
+            logger.error(
+                "The message from sender %s was not handled and not stored (%s: %s). "
+                "Is the tracker store (PostgreSQL) or the lock store (Redis) reachable? "
+                "The user was asked to send it again.",
+                message.sender_id,
+                type(error).__name__,
+                error,
+                exc_info=True,
+            )
+            await _reply(SERVICE_UNAVAILABLE, message, inner)
+            return
         finally:
             message.output_channel = inner
-        if counting.sent:
-            return
-        logger.warning("no reply for sender %s: sending the apology", message.sender_id)
-        reply = await _apology(message.sender_id, inner.name())
-        if reply:
-            await inner.send_response(message.sender_id, reply)
+        if not counting.sent:
+            logger.warning("no reply for sender %s: sending the apology", message.sender_id)
+            await _reply(ACTION_FAILED, message, inner)
 
     return handler

@@ -1,5 +1,6 @@
 """The REST channel (POST /webhooks/rest/webhook): Rasa's, stricter about what it accepts,
-and with an apology instead of silence.
+with an apology instead of silence, a bounded wait for the action server, no silent fallback
+to memory when the tracker store fails, and a readiness check (GET /webhooks/rest/health).
 
 Stock Rasa answers a request without `sender` as sender "default" (every anonymous client
 in one shared conversation) and a JSON array or empty body with a 500. Here such requests
@@ -13,11 +14,14 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
-from sanic import Blueprint
+from sanic import Blueprint, Sanic, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
+from sanic.response import HTTPResponse
 
+from channels import action_timeout, health
 from channels.apology import apologising
+from stores import fail_safe
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -28,7 +32,7 @@ def _body(request: Request) -> dict[str, Any]:
 
 
 class RestInput(RasaRestInput):
-    """Rasa's REST channel; a turn that produced no reply gets `utter_action_failed`."""
+    """Rasa's REST channel; every message gets a reply (see `channels.apology`)."""
 
     async def _extract_sender(self, req: Request) -> str:
         sender = _body(req).get("sender")
@@ -43,4 +47,16 @@ class RestInput(RasaRestInput):
         return message or ""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
-        return super().blueprint(apologising(on_new_message))
+        webhook = super().blueprint(apologising(on_new_message))
+
+        @webhook.listener("after_server_start")
+        async def configure_agent(app: Sanic, _loop) -> None:
+            action_timeout.apply(app.ctx.agent.action_endpoint)
+            fail_safe.refuse_fallback(app.ctx.agent)
+
+        @webhook.route("/health", methods=["GET"])
+        async def ready(request: Request) -> HTTPResponse:
+            status = await health.check(getattr(request.app.ctx, "agent", None))
+            return response.json(status, status=200 if status["ready"] else 503)
+
+        return webhook

@@ -137,7 +137,7 @@ def main() -> None:
         stage("3-fold cross-validation on the training data (trains 3 models)")
         figures["cross_validation"] = cross_validation(RESULTS / "cross_validation")
     stage("answers end to end (starting both servers)")
-    with servers(MODEL, ROOT / "endpoints.yml", stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    with servers(MODEL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
         figures["answers"] = summary(evaluate())
     (RESULTS / "evaluation.json").write_text(
         json.dumps(figures, indent=2, ensure_ascii=False), encoding="utf-8"

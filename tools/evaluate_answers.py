@@ -23,7 +23,7 @@ import yaml
 from actions.dataset import get_dataset
 from components.language import LanguageIdentifier
 from tools.chat import WEBHOOK, ask
-from tools.serve import MODEL, ROOT, servers
+from tools.serve import MODEL, servers
 
 QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yml"
 
@@ -122,7 +122,7 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true", help="start both servers for the run")
     args = parser.parse_args()
     if args.serve:
-        with servers(MODEL, ROOT / "endpoints.yml"):
+        with servers(MODEL):
             report = summary(evaluate(args.url))
     else:
         report = summary(evaluate(args.url))

@@ -1,7 +1,9 @@
 """Start the action server and the Rasa server, wait until both answer, and stop them cleanly.
 
-`python -m tools.serve` serves until Ctrl-C; `--chat` also opens a terminal chat. The tests
-start the servers through the same functions, so what they test is what users run.
+`python -m tools.serve` serves until Ctrl-C or SIGTERM; `--chat` also opens a terminal chat.
+`--profile production` uses PostgreSQL and Redis (endpoints.production.yml) and may start
+several Rasa servers (`--rasa-port 5005 --rasa-port 5006`). The tests start the servers
+through the same functions, so what they test is what users run.
 """
 
 from __future__ import annotations
@@ -13,15 +15,34 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from tools.chat import WEBHOOK, chat
+from tools.chat import chat
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
+PROFILES = {"default": ROOT / "endpoints.yml", "production": ROOT / "endpoints.production.yml"}
+# What endpoints.production.yml reads from the environment, when it is not set: the servers
+# on this machine, as the machines of this project run them.
+PRODUCTION_DEFAULTS = {
+    "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
+    "POSTGRES_HOST": "127.0.0.1",
+    "POSTGRES_PORT": "5432",
+    "POSTGRES_DB": "unicef_mali",
+    "POSTGRES_LOGIN_DB": "postgres",
+    "POSTGRES_USER": "postgres",
+    "POSTGRES_PASSWORD": "",
+    "REDIS_HOST": "127.0.0.1",
+    "REDIS_PORT": "6379",
+    "REDIS_DB": "0",
+    "REDIS_PASSWORD": "",
+    # A conversation's lock outlives a server killed while holding it for this long (s),
+    # instead of Rasa's 60: the other servers take the conversation over sooner.
+    "TICKET_LOCK_LIFETIME": "20",
+}
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:
@@ -59,7 +80,28 @@ def action_server(port: int, env: dict[str, str] | None = None, **popen) -> subp
     )
 
 
-def rasa_server(port: int, model: Path, endpoints: Path, extra: list[str] = (), **popen) -> subprocess.Popen:
+def production_settings(environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """The environment and the flags of a Rasa server in the production profile.
+
+    The HTTP API (trackers, events, model) is enabled for staff and tools, always behind the
+    token in RASA_AUTH_TOKEN: without one the profile refuses to start.
+    """
+    token = environ.get("RASA_AUTH_TOKEN", "")
+    if not token.strip():
+        raise SystemExit(
+            "The production profile needs RASA_AUTH_TOKEN: Rasa's HTTP API is never open without it."
+        )
+    return {**PRODUCTION_DEFAULTS, **environ}, ["--enable-api", "--auth-token", token]
+
+
+def rasa_server(
+    port: int,
+    model: Path,
+    endpoints: Path,
+    extra: Sequence[str] = (),
+    env: Mapping[str, str] | None = None,
+    **popen,
+) -> subprocess.Popen:
     return subprocess.Popen(
         [
             str(BIN / "rasa"),
@@ -75,30 +117,36 @@ def rasa_server(port: int, model: Path, endpoints: Path, extra: list[str] = (), 
             *extra,
         ],
         cwd=ROOT,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
+        env={**(env or os.environ), "RASA_TELEMETRY_ENABLED": "false"},
         **popen,
     )
+
+
+def ready_url(rasa_port: int) -> str:
+    """Ready once the model is loaded and both stores answer (`channels.health`)."""
+    return f"http://127.0.0.1:{rasa_port}/webhooks/rest/health"
 
 
 @contextmanager
 def servers(
     model: Path,
-    endpoints: Path,
-    rasa_port: int = 5005,
+    profile: str = "default",
+    rasa_ports: Sequence[int] = (5005,),
     actions_port: int = 5055,
-    env: dict[str, str] | None = None,
     **popen,
 ) -> Iterator[None]:
-    """Both servers up for the duration of the block."""
-    actions = action_server(actions_port, env, **popen)
-    rasa = None
+    """The action server and one Rasa server per port, up for the duration of the block."""
+    env, extra = production_settings(os.environ) if profile == "production" else (dict(os.environ), [])
+    actions = action_server(actions_port, **popen)
+    rasas = []
     try:
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, 60)
-        rasa = rasa_server(rasa_port, model, endpoints, **popen)
-        wait_until_up(f"http://127.0.0.1:{rasa_port}/", rasa, 180)
+        rasas = [rasa_server(port, model, PROFILES[profile], extra, env, **popen) for port in rasa_ports]
+        for port, rasa in zip(rasa_ports, rasas, strict=True):
+            wait_until_up(ready_url(port), rasa, 240)
         yield
     finally:
-        if rasa is not None:
+        for rasa in rasas:
             stop(rasa)
         stop(actions)
 
@@ -107,7 +155,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Run the assistant (action server + Rasa).")
     parser.add_argument("--model", default=str(MODEL))
     parser.add_argument("--chat", action="store_true", help="chat in this terminal")
+    parser.add_argument("--profile", choices=sorted(PROFILES), default="default")
+    parser.add_argument(
+        "--rasa-port", type=int, action="append", dest="rasa_ports", help="repeat for several Rasa servers"
+    )
     args = parser.parse_args()
+    rasa_ports = args.rasa_ports or [5005]
     # SIGTERM (a service manager, `kill`) stops both servers too, through the `finally` below.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     logs = {}
@@ -116,10 +169,11 @@ def main() -> None:
         log = open(ROOT / "logs" / "servers.log", "ab")  # noqa: SIM115 (closed at exit)
         logs = {"stdout": log, "stderr": subprocess.STDOUT}
         print("Starting the servers (about 30 s; logs in logs/servers.log)...", flush=True)
-    with servers(Path(args.model), ROOT / "endpoints.yml", **logs):
-        print(f"Assistant ready: REST webhook {WEBHOOK} (action server http://127.0.0.1:5055)", flush=True)
+    with servers(Path(args.model), args.profile, rasa_ports, **logs):
+        webhooks = ", ".join(f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in rasa_ports)
+        print(f"Assistant ready ({args.profile} profile): REST webhook {webhooks}", flush=True)
         if args.chat:
-            chat(WEBHOOK)
+            chat(f"http://127.0.0.1:{rasa_ports[0]}/webhooks/rest/webhook")
         else:
             with suppress(KeyboardInterrupt):
                 signal.pause()

@@ -14,9 +14,10 @@ import uuid
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tools.chat import ask
-from tools.serve import MODEL, action_server, rasa_server, stop, wait_until_up
+from tools.serve import MODEL, PROFILES, action_server, rasa_server, ready_url, stop, wait_until_up
 
 RASA_PORT, ACTIONS_PORT = 15005, 15055
 WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
@@ -28,11 +29,11 @@ class Assistant:
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
         self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{ACTIONS_PORT}/webhook"\n'
-            f"tracker_store:\n  type: SQL\n  dialect: sqlite\n  db: {workdir / 'rasa.db'}\n",
-            encoding="utf-8",
-        )
+        # The project's endpoints.yml, with this test's ports and SQLite file.
+        endpoints = yaml.safe_load(PROFILES["default"].read_text(encoding="utf-8"))
+        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{ACTIONS_PORT}/webhook"
+        endpoints["tracker_store"]["db"] = str(workdir / "rasa.db")
+        self.endpoints.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
         self.logs = workdir
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
@@ -58,7 +59,7 @@ class Assistant:
     def start_rasa(self) -> None:
         log = self._log("rasa")
         self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(f"http://127.0.0.1:{RASA_PORT}/", self.rasa, 240)
+        wait_until_up(ready_url(RASA_PORT), self.rasa, 240)
 
     def stop(self) -> None:
         if self.rasa:
