@@ -6,7 +6,7 @@ RASA   := $(VENV)/bin/rasa
 MODEL  := models/assistant.tar.gz
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install lookups train run serve serve-production services chat eval test lint clean
+.PHONY: install lookups train run serve serve-production services chat eval bench test lint clean
 
 install: $(VENV)/.installed
 
@@ -44,6 +44,9 @@ chat: install  ## chat with servers started by `make serve`
 
 eval: train  ## NLU and answer quality on held-out questions -> docs/evaluation.md, results/
 	$(PY) -m tools.evaluate $(EVAL_ARGS)
+
+bench: train  ## speed side by side with stock Rasa's starter bot -> docs/performance.md
+	$(PY) -m tools.bench $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -131,9 +131,10 @@ class TestBadInput:
         before = rss_megabytes(assistant.rasa.pid)
         started = time.monotonic()
         answer = assistant.ask(sender, "Gao " * 25_000)
-        assert time.monotonic() - started < 2
+        elapsed, growth = time.monotonic() - started, rss_megabytes(assistant.rasa.pid) - before
+        print(f"\n100 KB message: answered in {elapsed:.2f} s, server memory {growth:+.0f} MB")
+        assert elapsed < 2 and growth < 100
         assert "too long" in answer or "trop long" in answer
-        assert rss_megabytes(assistant.rasa.pid) - before < 100
 
 
 def rss_megabytes(pid: int) -> float:
@@ -183,9 +184,11 @@ class TestActionServerLifecycle:
         try:
             started = time.monotonic()
             answer = assistant.ask(sender, "Which offices work on child marriage?")
+            elapsed = time.monotonic() - started
+            print(f"\naction server down: apology after {elapsed:.2f} s")
             assert "Sorry" in answer and "try again" in answer
             assert "Mopti" not in answer
-            assert time.monotonic() - started < 5
+            assert elapsed < 5
             assert "Désolé" in assistant.ask(sender, "Quels bureaux travaillent sur la santé ?")
         finally:
             assistant.start_actions()
