@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 import urllib.error
 import urllib.request
@@ -218,3 +219,17 @@ class TestActionServerLifecycle:
         assistant.start_rasa()
         answer = assistant.ask(sender, "How many staff does it have?")
         assert "14" in answer and "Which office" not in answer
+
+
+def test_a_message_costs_no_more_at_turn_300_than_at_turn_10(assistant, sender):
+    """Stock Rasa's starter bot slows about 7× over 300 turns (docs/performance.md)."""
+    questions = ["How many staff does the Gao office have?", "And Kayes?", "When did it open?"]
+    seconds = []
+    for turn in range(300):
+        started = time.perf_counter()
+        answer = assistant.ask(sender, questions[turn % 3])
+        seconds.append(time.perf_counter() - started)
+    assert "Kayes" in answer and "2013" in answer  # still in context at the last turn
+    early, late = statistics.median(seconds[:20]), statistics.median(seconds[280:])
+    print(f"\nturns 1-20: {early * 1000:.0f} ms, turns 281-300: {late * 1000:.0f} ms (p50)")
+    assert late <= 1.5 * early
