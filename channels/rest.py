@@ -19,7 +19,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_timeout, health
+from channels import action_calls, health
 from channels.apology import apologising
 from stores import fail_safe
 
@@ -51,7 +51,7 @@ class RestInput(RasaRestInput):
 
         @webhook.listener("after_server_start")
         async def configure_agent(app: Sanic, _loop) -> None:
-            action_timeout.apply(app.ctx.agent.action_endpoint)
+            action_calls.configure(app.ctx.agent)
             fail_safe.refuse_fallback(app.ctx.agent)
 
         @webhook.route("/health", methods=["GET"])
