@@ -45,16 +45,18 @@ class _CountingOutputChannel(OutputChannel):
         await self.inner.send_response(recipient_id, message)
 
 
-async def _tracker_for_reply(agent: Agent, message: UserMessage) -> DialogueStateTracker:
+async def _tracker_for_reply(agent: Agent, message: UserMessage, stored: bool) -> DialogueStateTracker:
     """The conversation (a new one if the store cannot give it), in the message's language.
 
-    The language is decided as for any message (`components.language_detector`): the
-    message's own, else the conversation's.
+    A stored message already set the language. For one that was not, it is decided as for
+    any message (`components.language_detector`): the message's own, else the conversation's.
     """
     try:
         tracker = await agent.tracker_store.retrieve(message.sender_id)
     except Exception:  # the store is down: the reply still goes out
         tracker = None
+    if tracker is not None and stored:
+        return tracker
     tracker = tracker or DialogueStateTracker(message.sender_id, agent.domain.slots)
     parsed = await agent.processor.parse_message(message)
     for entity in parsed.get("entities", []):
@@ -63,9 +65,9 @@ async def _tracker_for_reply(agent: Agent, message: UserMessage) -> DialogueStat
     return tracker
 
 
-async def _reply(response: str, message: UserMessage, channel: OutputChannel) -> None:
+async def _reply(response: str, message: UserMessage, channel: OutputChannel, stored: bool) -> None:
     agent = Sanic.get_app().ctx.agent
-    tracker = await _tracker_for_reply(agent, message)
+    tracker = await _tracker_for_reply(agent, message, stored)
     reply = await agent.nlg.generate(response, tracker, channel.name())
     if reply:
         await channel.send_response(message.sender_id, reply)
@@ -90,12 +92,12 @@ def apologising(on_new_message: Handler) -> Handler:
                 error,
                 exc_info=True,
             )
-            await _reply(SERVICE_UNAVAILABLE, message, inner)
+            await _reply(SERVICE_UNAVAILABLE, message, inner, stored=False)
             return
         finally:
             message.output_channel = inner
         if not counting.sent:
             logger.warning("no reply for sender %s: sending the apology", message.sender_id)
-            await _reply(ACTION_FAILED, message, inner)
+            await _reply(ACTION_FAILED, message, inner, stored=True)
 
     return handler

@@ -32,10 +32,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from tools.chat import ask
-from tools.serve import BIN, MODEL, PROFILES, ROOT, action_server, rasa_server, stop, wait_until_up
+from tools.serve import BIN, MODEL, ROOT, action_server, local_endpoints, rasa_server, stop, wait_until_up
 
 DOCS = ROOT / "docs"
 TOKEN = uuid.uuid4().hex
@@ -118,35 +116,34 @@ class Bot:
         return time.perf_counter() - started
 
 
-def train_stock(folder: Path) -> tuple[Path, float]:
-    stage("training the stock `rasa init` starter bot (baseline)")
-    folder.mkdir(parents=True)
+def timed_rasa(*arguments: str) -> float:
+    """Seconds a `rasa` command took (it must succeed), run from the project folder."""
     started = time.monotonic()
     subprocess.run(
-        [str(BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(folder)],
-        check=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
-    )
-    return next((folder / "models").glob("*.tar.gz")), time.monotonic() - started
-
-
-def train_ours(out: Path) -> tuple[Path, float]:
-    stage("training this assistant (rasa train --force)")
-    started = time.monotonic()
-    subprocess.run(
-        [str(BIN / "rasa"), "train", "--force", "--fixed-model-name", "bench", "--out", str(out)],
+        [str(BIN / "rasa"), *arguments],
         check=True,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env={**os.environ, "RASA_TELEMETRY_ENABLED": "false"},
     )
-    return out / "bench.tar.gz", time.monotonic() - started
+    return time.monotonic() - started
 
 
-def measure(bot: Bot, workdir: Path) -> dict:
+def train_stock(folder: Path) -> tuple[Path, float]:
+    stage("training the stock `rasa init` starter bot (baseline)")
+    folder.mkdir(parents=True)
+    seconds = timed_rasa("init", "--no-prompt", "--init-dir", str(folder))
+    return next((folder / "models").glob("*.tar.gz")), seconds
+
+
+def train_ours(out: Path) -> tuple[Path, float]:
+    stage("training this assistant (rasa train --force)")
+    seconds = timed_rasa("train", "--force", "--fixed-model-name", "bench", "--out", str(out))
+    return out / "bench.tar.gz", seconds
+
+
+def measure(bot: Bot) -> dict:
     results: dict = {}
     stage(f"{bot.name}: cold start")
     started = time.monotonic()
@@ -261,17 +258,12 @@ def stock_bot(model: Path, folder: Path, port: int) -> Bot:
 
 def our_bot(model: Path, workdir: Path, port: int) -> Bot:
     actions_port = port + 50
-    endpoints = yaml.safe_load(PROFILES["default"].read_text(encoding="utf-8"))
-    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{actions_port}/webhook"
-    endpoints["tracker_store"]["db"] = str(workdir / "bench.db")
-    (workdir / "endpoints.yml").write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    endpoints = local_endpoints(workdir / "endpoints.yml", actions_port, workdir / "bench.db")
 
     def start(port: int) -> dict[str, subprocess.Popen]:
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         actions = action_server(actions_port, **quiet)
-        rasa = rasa_server(
-            port, model, workdir / "endpoints.yml", ["--enable-api", "--auth-token", TOKEN], **quiet
-        )
+        rasa = rasa_server(port, model, endpoints, ["--enable-api", "--auth-token", TOKEN], **quiet)
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, 60)
         return {"rasa": rasa, "actions": actions}
 
@@ -423,7 +415,7 @@ def main() -> None:
         ours = our_bot(model, workdir, 17006)
         results = {}
         for bot, train_s in ((stock, stock_train), (ours, train)):
-            results[bot.name] = {"train_s": train_s, **measure(bot, workdir)}
+            results[bot.name] = {"train_s": train_s, **measure(bot)}
         report(results[stock.name], results[ours.name])
 
 

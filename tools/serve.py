@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import yaml
+
 from tools.chat import chat
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,6 +45,15 @@ PRODUCTION_DEFAULTS = {
     # instead of Rasa's 60: the other servers take the conversation over sooner.
     "TICKET_LOCK_LIFETIME": "20",
 }
+
+
+def local_endpoints(path: Path, actions_port: int, database: Path) -> Path:
+    """The default profile's endpoints.yml, with another action server port and SQLite file."""
+    endpoints = yaml.safe_load(PROFILES["default"].read_text(encoding="utf-8"))
+    endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{actions_port}/webhook"
+    endpoints["tracker_store"]["db"] = str(database)
+    path.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+    return path
 
 
 def wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> None:

@@ -14,10 +14,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-import yaml
 
 from tools.chat import ask
-from tools.serve import MODEL, PROFILES, action_server, rasa_server, ready_url, stop, wait_until_up
+from tools.serve import MODEL, action_server, local_endpoints, rasa_server, ready_url, stop, wait_until_up
 
 RASA_PORT, ACTIONS_PORT = 15005, 15055
 WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
@@ -28,12 +27,7 @@ class Assistant:
 
     def __init__(self, workdir: Path) -> None:
         self.workdir = workdir
-        self.endpoints = workdir / "endpoints.yml"
-        # The project's endpoints.yml, with this test's ports and SQLite file.
-        endpoints = yaml.safe_load(PROFILES["default"].read_text(encoding="utf-8"))
-        endpoints["action_endpoint"]["url"] = f"http://127.0.0.1:{ACTIONS_PORT}/webhook"
-        endpoints["tracker_store"]["db"] = str(workdir / "rasa.db")
-        self.endpoints.write_text(yaml.safe_dump(endpoints), encoding="utf-8")
+        self.endpoints = local_endpoints(workdir / "endpoints.yml", ACTIONS_PORT, workdir / "rasa.db")
         self.logs = workdir
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
