@@ -4,9 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 RASA   := $(VENV)/bin/rasa
 MODEL  := models/assistant.tar.gz
+WIDGET := web/node_modules/.installed
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install lookups train run serve serve-production services chat eval bench test lint clean
+.PHONY: install web browser lookups train run serve serve-production services chat eval bench insights test lint clean
 
 install: $(VENV)/.installed
 
@@ -16,6 +17,15 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q --no-deps -r requirements.txt
 	$(VENV)/bin/pip check
 	touch $@
+
+web: $(WIDGET)  ## the demo page's chat widget: npm ci, the exact versions of web/package-lock.json
+
+$(WIDGET): web/package.json web/package-lock.json
+	cd web && npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+browser:  ## Debian's Chromium, for the browser test (installed as root only where missing)
+	command -v chromium >/dev/null || { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
 
 lookups: data/lookups.yml  ## NLU lookup tables and synonyms, generated from the dataset
 
@@ -27,13 +37,13 @@ train: $(MODEL)  ## train when the data, domain or config changed
 $(MODEL): $(VENV)/.installed data/lookups.yml config.yml domain.yml $(wildcard data/*.yml)
 	$(RASA) train --fixed-model-name assistant --out models
 
-run: train  ## start both servers and chat in this terminal
+run: train web  ## start both servers and the chat page, and chat in this terminal
 	$(PY) -m tools.serve --chat
 
-serve: train  ## start both servers (REST on 5005, actions on 5055) until Ctrl-C
+serve: train web  ## start both servers (REST on 5005, actions on 5055) and the page (8080) until Ctrl-C
 	$(PY) -m tools.serve
 
-serve-production: train services  ## PostgreSQL + Redis profile; RASA_AUTH_TOKEN required (README)
+serve-production: train services web  ## PostgreSQL + Redis profile; RASA_AUTH_TOKEN required (README)
 	$(PY) -m tools.serve --profile production $(SERVE_ARGS)
 
 services:  ## start PostgreSQL and Redis on loopback (installing them only where missing)
@@ -48,10 +58,13 @@ eval: train  ## NLU and answer quality on held-out questions -> docs/evaluation.
 bench: train  ## speed side by side with stock Rasa's starter bot -> docs/performance.md
 	$(PY) -m tools.bench $(BENCH_ARGS)
 
+insights: install  ## staff report: questions, languages, unanswered -> results/insights/ (INSIGHTS_ARGS)
+	$(PY) -m tools.insights $(INSIGHTS_ARGS)
+
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: lint train
+test: lint train web
 	$(PY) -m pytest
 
 clean:

@@ -75,6 +75,11 @@ class Answer:
     replies: list[Reply]
     context: Context
 
+    @property
+    def answered(self) -> bool:
+        """False when the reply asks the user something back ("which office?"): nothing to rate yet."""
+        return not any(reply.response.startswith("utter_ask_") for reply in self.replies)
+
 
 def refine(question: Question, mentions: Mentions, context: Context) -> Question:
     """The question actually asked, when NLU picked a neighbouring intent.

@@ -16,6 +16,8 @@ from actions.dataset import LANGUAGES, Language, get_dataset
 from actions.mentions import Mentions, entity_values, pick_mentions
 
 DEFAULT_LANGUAGE: Language = "fr"  # the domain's unconditioned response variants are French
+# Channels where the "helpful?" buttons cannot be clicked: the staff command line, SMS, WhatsApp.
+NO_BUTTONS = frozenset({"ask", "twilio", "twilio_whatsapp"})
 
 
 def language_of(tracker: Tracker) -> Language:
@@ -53,13 +55,23 @@ def utter(dispatcher: CollectingDispatcher, reply: Reply) -> None:
     dispatcher.utter_message(response=reply.response, buttons=buttons or None, **reply.params)
 
 
-def send(dispatcher: CollectingDispatcher, result: Answer) -> list[EventType]:
-    """Dispatch the replies and keep the new context in slots."""
+def send(dispatcher: CollectingDispatcher, result: Answer, tracker: Tracker) -> list[EventType]:
+    """Dispatch the replies, keep the new context in slots, and ask once whether answers help.
+
+    The "helpful?" question follows the first answer of a conversation on a channel with
+    buttons, never a question back to the user, and is not asked again once asked or once the
+    user rated an answer unprompted ("that's wrong"): it must never get in the way.
+    """
     for reply in result.replies:
         utter(dispatcher, reply)
     context = result.context
-    return [
+    events: list[EventType] = [
         SlotSet("office", context.office),
         SlotSet("term", context.term),
         SlotSet("last_question", context.question.value if context.question else None),
     ]
+    can_click = tracker.get_latest_input_channel() not in NO_BUTTONS
+    if result.answered and can_click and tracker.get_slot("feedback") is None:
+        dispatcher.utter_message(response="utter_ask_feedback")
+        events.append(SlotSet("feedback", "offered"))
+    return events

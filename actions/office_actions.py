@@ -38,7 +38,7 @@ class QuestionAction(Action, ABC):
         result = answer(
             self.question, mentions_in(tracker), context_of(tracker), get_dataset(), language_of(tracker)
         )
-        return send(dispatcher, result)
+        return send(dispatcher, result, tracker)
 
 
 class ActionOfficesWorkingOn(QuestionAction):
@@ -122,4 +122,5 @@ class ActionFollowup(Action):
         if question is None:
             dispatcher.utter_message(response="utter_ask_followup")
             return []
-        return send(dispatcher, answer(question, mentions, context, get_dataset(), language_of(tracker)))
+        result = answer(question, mentions, context, get_dataset(), language_of(tracker))
+        return send(dispatcher, result, tracker)

@@ -14,14 +14,14 @@ from typing import Any
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput as RasaRestInput
-from sanic import Blueprint, Sanic, response
+from sanic import Blueprint, response
 from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import action_calls, health
+from channels import health
 from channels.apology import apologising
-from stores import fail_safe
+from channels.startup import configure_agent_on_start
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -48,11 +48,7 @@ class RestInput(RasaRestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = super().blueprint(apologising(on_new_message))
-
-        @webhook.listener("after_server_start")
-        async def configure_agent(app: Sanic, _loop) -> None:
-            action_calls.configure(app.ctx.agent)
-            fail_safe.refuse_fallback(app.ctx.agent)
+        configure_agent_on_start(webhook)
 
         @webhook.route("/health", methods=["GET"])
         async def ready(request: Request) -> HTTPResponse:

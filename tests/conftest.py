@@ -44,6 +44,7 @@ def make_tracker(
     entities: dict[str, str] | None = None,
     slots: dict[str, Any] | None = None,
     parse_extra: dict[str, Any] | None = None,
+    channel: str = "rest",
 ) -> Tracker:
     """A tracker whose latest user message has this text, intent and entities."""
     latest = {
@@ -52,7 +53,7 @@ def make_tracker(
         "entities": [{"entity": k, "value": v} for k, v in (entities or {}).items()],
         **(parse_extra or {}),
     }
-    events = [{"event": "user", "text": text, "parse_data": latest}]
+    events = [{"event": "user", "text": text, "parse_data": latest, "input_channel": channel}]
     return Tracker("test-user", slots or {}, latest, events, False, None, {}, "action_listen")
 
 

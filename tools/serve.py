@@ -1,6 +1,7 @@
 """Start the action server and the Rasa server, wait until both answer, and stop them cleanly.
 
 `python -m tools.serve` serves until Ctrl-C or SIGTERM; `--chat` also opens a terminal chat.
+The demo page with the chat widget is served too (`--web-port`, 8080; `tools.webpage`).
 `--profile production` uses PostgreSQL and Redis (endpoints.production.yml) and may start
 several Rasa servers (`--rasa-port 5005 --rasa-port 5006`). The tests start the servers
 through the same functions, so what they test is what users run.
@@ -16,17 +17,19 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
 
 import yaml
 
 from tools.chat import chat
+from tools.webpage import ORIGINS_VARIABLE, page_origins, page_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "assistant.tar.gz"
 PROFILES = {"default": ROOT / "endpoints.yml", "production": ROOT / "endpoints.production.yml"}
+WEB_HOST, WEB_PORT = "127.0.0.1", 8080
 # What endpoints.production.yml reads from the environment, when it is not set: the servers
 # on this machine, as the machines of this project run them.
 PRODUCTION_DEFAULTS = {
@@ -138,28 +141,41 @@ def ready_url(rasa_port: int) -> str:
     return f"http://127.0.0.1:{rasa_port}/webhooks/rest/health"
 
 
+def with_page_origins(env: Mapping[str, str], web_port: int) -> dict[str, str]:
+    """`env` where the socket.io channel accepts the page served on `web_port`, unless it says otherwise."""
+    return {ORIGINS_VARIABLE: " ".join(page_origins(WEB_HOST, web_port)), **env}
+
+
 @contextmanager
 def servers(
     model: Path,
     profile: str = "default",
     rasa_ports: Sequence[int] = (5005,),
     actions_port: int = 5055,
+    web_port: int | None = None,
     **popen,
-) -> Iterator[None]:
-    """The action server and one Rasa server per port, up for the duration of the block."""
+) -> Iterator[str | None]:
+    """The action server and one Rasa server per port, up for the duration of the block,
+    and the chat page on `web_port` if given, talking to the first Rasa server: yields its address.
+    """
     env, extra = production_settings(os.environ) if profile == "production" else (dict(os.environ), [])
-    actions = action_server(actions_port, **popen)
-    rasas = []
-    try:
-        wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, 60)
-        rasas = [rasa_server(port, model, PROFILES[profile], extra, env, **popen) for port in rasa_ports]
-        for port, rasa in zip(rasa_ports, rasas, strict=True):
-            wait_until_up(ready_url(port), rasa, 240)
-        yield
-    finally:
-        for rasa in rasas:
-            stop(rasa)
-        stop(actions)
+    page: AbstractContextManager[str | None] = nullcontext()
+    if web_port is not None:  # first: a missing widget or a busy port is told at once
+        env = with_page_origins(env, web_port)
+        page = page_server(web_port, f"http://127.0.0.1:{rasa_ports[0]}", WEB_HOST)
+    with page as address:
+        actions = action_server(actions_port, **popen)
+        rasas = []
+        try:
+            wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, 60)
+            rasas = [rasa_server(port, model, PROFILES[profile], extra, env, **popen) for port in rasa_ports]
+            for port, rasa in zip(rasa_ports, rasas, strict=True):
+                wait_until_up(ready_url(port), rasa, 240)
+            yield address
+        finally:
+            for rasa in rasas:
+                stop(rasa)
+            stop(actions)
 
 
 def main() -> None:
@@ -170,6 +186,7 @@ def main() -> None:
     parser.add_argument(
         "--rasa-port", type=int, action="append", dest="rasa_ports", help="repeat for several Rasa servers"
     )
+    parser.add_argument("--web-port", type=int, default=WEB_PORT, help="the chat page's port")
     args = parser.parse_args()
     rasa_ports = args.rasa_ports or [5005]
     # SIGTERM (a service manager, `kill`) stops both servers too, through the `finally` below.
@@ -180,9 +197,10 @@ def main() -> None:
         log = open(ROOT / "logs" / "servers.log", "ab")  # noqa: SIM115 (closed at exit)
         logs = {"stdout": log, "stderr": subprocess.STDOUT}
         print("Starting the servers (about 30 s; logs in logs/servers.log)...", flush=True)
-    with servers(Path(args.model), args.profile, rasa_ports, **logs):
+    with servers(Path(args.model), args.profile, rasa_ports, web_port=args.web_port, **logs) as page:
         webhooks = ", ".join(f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in rasa_ports)
         print(f"Assistant ready ({args.profile} profile): REST webhook {webhooks}", flush=True)
+        print(f"Chat page: {page} (in French: {page}?lang=fr, in English: {page}?lang=en)", flush=True)
         if args.chat:
             chat(f"http://127.0.0.1:{rasa_ports[0]}/webhooks/rest/webhook")
         else:

@@ -13,7 +13,7 @@ import pytest
 from tools.serve import BIN, MODEL, ROOT
 
 pytestmark = pytest.mark.cli
-INTENT_ACCURACY_FLOOR = 0.9
+INTENT_F1_FLOOR = 0.95  # per language; docs/evaluation.md has the latest figures
 
 
 def rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -60,7 +60,7 @@ def test_intents_of_held_out_questions_are_recognised(language, tmp_path: Path):
         f"{language}: intent accuracy {report['accuracy']:.3f}, "
         f"weighted F1 {report['weighted avg']['f1-score']:.3f}; errors: {wrong}"
     )
-    assert report["accuracy"] >= INTENT_ACCURACY_FLOOR, wrong
+    assert report["weighted avg"]["f1-score"] >= INTENT_F1_FLOOR, wrong
 
 
 def test_conversation_stories_pass_in_both_languages(tmp_path: Path):

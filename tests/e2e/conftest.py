@@ -16,9 +16,21 @@ from pathlib import Path
 import pytest
 
 from tools.chat import ask
-from tools.serve import MODEL, action_server, local_endpoints, rasa_server, ready_url, stop, wait_until_up
+from tools.serve import (
+    MODEL,
+    action_server,
+    local_endpoints,
+    rasa_server,
+    ready_url,
+    stop,
+    wait_until_up,
+    with_page_origins,
+)
 
-RASA_PORT, ACTIONS_PORT = 15005, 15055
+# E2E_PORT_OFFSET moves every port, so that two test runs on one machine do not collide.
+_OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
+RASA_PORT, ACTIONS_PORT = 15005 + _OFFSET, 15055 + _OFFSET
+WEB_PORT = 15080 + _OFFSET  # the chat page of tests/e2e/test_web_widget.py
 WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 
 
@@ -51,8 +63,9 @@ class Assistant:
         self.start_rasa()
 
     def start_rasa(self) -> None:
-        log = self._log("rasa")
-        self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, stdout=log, stderr=subprocess.STDOUT)
+        env = with_page_origins(os.environ, WEB_PORT)  # its socket.io channel accepts the test page
+        output = {"stdout": self._log("rasa"), "stderr": subprocess.STDOUT}
+        self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, env=env, **output)
         wait_until_up(ready_url(RASA_PORT), self.rasa, 240)
 
     def stop(self) -> None:

@@ -10,8 +10,8 @@ from tools.evaluate_answers import evaluate, summary
 
 pytestmark = pytest.mark.servers
 
-ANSWERS_RIGHT_FLOOR = 0.9
-REPLY_LANGUAGE_FLOOR = 0.97
+ANSWERS_RIGHT_FLOOR = 0.95
+REPLY_LANGUAGE_FLOOR = 1.0
 
 
 @pytest.fixture(scope="module")

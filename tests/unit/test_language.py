@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa.shared.nlu.training_data.message import Message
 
-from components.language import LanguageIdentifier, language_hint
+from components.language import LanguageIdentifier, Lexicon, language_hint
 from components.language_detector import LanguageDetector
 from components.message_guard import MessageGuard
 
@@ -137,3 +137,54 @@ def test_the_guard_lets_normal_messages_through():
 def test_names_shared_by_both_languages_are_ignored():
     identifier = LanguageIdentifier(neutral_words=["UNICEF", "Mali"])
     assert identifier.identify("List all UNICEF offices in Mali").supported == "en"
+
+
+@pytest.fixture(scope="module")
+def lexicon(identifier) -> Lexicon:
+    """Learnt from the real training data, as `rasa train` does."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    from components.language_detector import _name_spans
+
+    examples = load_data("data/nlu.yml").intent_examples
+    pairs = [(m.get("text"), _name_spans(m.get("entities") or [])) for m in examples]
+    return Lexicon.learn(pairs, identifier)
+
+
+def test_a_lexicon_keeps_only_words_one_language_uses(identifier):
+    examples = [
+        ("Which offices work on nutrition and child protection?", []),
+        ("How many offices does UNICEF have in Mali?", []),
+        ("Quels bureaux travaillent sur la nutrition et la protection de l'enfant ?", []),
+        ("Combien de bureaux l'UNICEF a-t-il au Mali ?", []),
+        ("Tell me about Tombouctou, please", [(14, 24)]),
+        ("Parle-moi de Tombouctou, s'il te plaît", [(13, 23)]),
+    ]
+    words = Lexicon.learn(examples, identifier).words
+    assert words["offices"] == "en" and words["bureaux"] == "fr"
+    assert "nutrition" not in words and "protection" not in words  # both languages use them
+    assert "tombouctou" not in words  # names are masked
+    assert "please" not in words  # seen once: not enough
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [(["offices"], "en"), (["staff"], "en"), (["bureaux"], "fr"), (["combien"], "fr"), (["nutrition"], None)],
+)
+def test_the_lexicon_learnt_from_the_training_data_marks_each_language(lexicon, words, expected):
+    assert lexicon.vote(words) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("nutrition offices?", "en"), ("bureaux nutrition ?", "fr"), ("education offices", "en")],
+)
+def test_the_lexicon_decides_where_the_detector_hesitates(identifier, lexicon, text, expected):
+    assert identifier.identify(text).supported is None or identifier.identify(text).supported == expected
+    assert identifier.identify(text, lexicon=lexicon).supported == expected
+
+
+@pytest.mark.parametrize("text", ["Gao ?", "2013", "ok?", "Kidal"])
+def test_the_lexicon_leaves_neutral_messages_neutral(identifier, lexicon, text):
+    spans = [(0, len(text))] if text in ("Gao ?", "Kidal") else []
+    assert identifier.identify(text, spans, lexicon).supported is None
