@@ -64,7 +64,7 @@ insights: install  ## staff report: questions, languages, unanswered -> results/
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: lint train web
+test: lint train web services browser  ## the README's test command; .ci/run runs it
 	$(PY) -m pytest
 
 clean:

@@ -2,7 +2,8 @@
 
 Placed first in the pipeline: a 100 KB message would otherwise go through spaCy and DIET
 (stock Rasa spends more than 30 s and gigabytes on one); a message of emoji only would get a
-confident but random intent. Such a message is emptied and
+confident but random intent, except the few `symbols` the training data gives a meaning (👍 and
+👎: an answer's rating, on channels without buttons too). Such a message is emptied and
 flagged `refused`; the language detector, last in the pipeline, turns it into
 `nlu_fallback`, and `action_explain_scope` tells the user why.
 """
@@ -28,10 +29,11 @@ class MessageGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        return {"max_characters": 2000}
+        return {"max_characters": 2000, "symbols": []}
 
     def __init__(self, config: dict[str, Any]) -> None:
         self.max_characters = int(config["max_characters"])
+        self.symbols = tuple(config["symbols"])
 
     @classmethod
     def create(
@@ -46,7 +48,7 @@ class MessageGuard(GraphComponent):
     def _reason(self, text: str | None) -> str | None:
         if not text or not text.strip():
             return "empty"
-        if not any(c.isalnum() for c in text):
+        if not any(c.isalnum() for c in text) and not any(symbol in text for symbol in self.symbols):
             return "no_words"  # "🙂🙂🙂", "???": nothing NLU could read
         if len(text) > self.max_characters:
             return "too_long"

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from actions import office_actions as A
+from actions.feedback_actions import ActionFeedback
 from tests.conftest import make_tracker
 
 ASKED = {"en": "Was this answer helpful?", "fr": "Cette réponse vous a-t-elle été utile ?"}
@@ -54,3 +55,26 @@ def test_a_question_back_to_the_user_is_not_rated(conversation, language):
 def test_channels_without_buttons_are_not_asked(conversation, language, channel):
     replies = _replies(conversation, language, *STAFF_IN_GAO, channel=channel)
     assert ASKED[language] not in [r["text"] for r in replies]
+
+
+RATINGS = {
+    "feedback_helpful": {"en": "Thank you!", "fr": "Merci !"},
+    "feedback_wrong": {"en": "Thank you for telling me", "fr": "Merci de me l'avoir signalé"},
+}
+
+
+@pytest.mark.parametrize("intent", sorted(RATINGS))
+def test_a_rating_after_an_answer_is_acknowledged(conversation, language, intent):
+    _replies(conversation, language, *STAFF_IN_GAO)
+    replies = _replies(conversation, language, ActionFeedback(), intent, {})
+    assert [r["text"] for r in replies] == [replies[0]["text"]] and RATINGS[intent][language] in replies[0][
+        "text"
+    ]
+
+
+@pytest.mark.parametrize("intent", sorted(RATINGS))
+def test_a_rating_with_no_answer_to_rate_gets_the_help(conversation, language, intent):
+    replies = _replies(conversation, language, ActionFeedback(), intent, {})
+    assert RATINGS[intent][language] not in replies[0]["text"]
+    assert all(office in replies[0]["text"] for office in ("Mopti", "Gao", "Kayes", "Sikasso"))
+    assert conversation.slots["feedback"] is None  # the offer may still come

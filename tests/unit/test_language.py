@@ -128,6 +128,13 @@ def _detect_after_guard(message: Message) -> Message:
     return LanguageDetector(LanguageDetector.get_default_config()).process([message])[0]
 
 
+@pytest.mark.parametrize("text", ["👍", "👎🏽", "👍👍"])
+def test_the_guard_lets_the_rating_symbols_through(text):
+    guard = MessageGuard({**MessageGuard.get_default_config(), "symbols": ["👍", "👎"]})
+    message = guard.process([Message(data={"text": text})])[0]
+    assert message.get("text") == text and message.get("refused") is None
+
+
 def test_the_guard_lets_normal_messages_through():
     guard = MessageGuard(MessageGuard.get_default_config())
     message = guard.process([Message(data={"text": "Tell me about Gao"})])[0]
