@@ -191,7 +191,8 @@ def sent_to(calls: list[Call], key: str, recipient: str) -> list[str]:
 
 
 def test_telegram_webhook_is_set_at_start_on_the_stand_in(servers, standin):
-    calls = standin.received("telegram", "setWebhook")
+    # set once the server runs, which may be just after it first answers its health check
+    calls = standin.wait_for(lambda: standin.received("telegram", "setWebhook"))
     assert [c.params["url"] for c in calls] == [f"{PUBLIC}/telegram/webhook"]
 
 
