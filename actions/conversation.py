@@ -12,10 +12,10 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.answers import Answer, Context, Question, Reply
-from actions.dataset import LANGUAGES, Language, get_dataset
+from actions.dataset import get_dataset
 from actions.mentions import Mentions, entity_values, pick_mentions
+from project import DEFAULT_LANGUAGE, LANGUAGES, Language
 
-DEFAULT_LANGUAGE: Language = "fr"  # the domain's unconditioned response variants are French
 # Channels where the "helpful?" buttons cannot be clicked: the staff command line, SMS, WhatsApp.
 NO_BUTTONS = frozenset({"ask", "twilio", "twilio_whatsapp"})
 

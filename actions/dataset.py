@@ -18,9 +18,7 @@ import yaml
 from pydantic import BaseModel, Field, ValidationError, conint, root_validator, validator
 
 from actions.text import normalise
-
-Language = Literal["en", "fr"]
-LANGUAGES: tuple[Language, ...] = ("en", "fr")
+from project import Language
 
 DEFAULT_PATH = Path(__file__).with_name("offices.yml")
 PATH_VARIABLE = "OFFICES_DATASET"

@@ -33,7 +33,7 @@ from sanic import Blueprint
 from channels.apology import apologising
 from channels.startup import configure_agent_on_start
 from components.language import language_hint
-from tools.webpage import ORIGINS_VARIABLE
+from project import WEBCHAT_ORIGINS
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def allowed_origins(environ: Mapping[str, str]) -> list[str] | str | None:
 
     "*" allows every origin; unset or empty, python-engineio's default (None): same origin only.
     """
-    origins = environ.get(ORIGINS_VARIABLE, "").replace(",", " ").split()
+    origins = environ.get(WEBCHAT_ORIGINS, "").replace(",", " ").split()
     if origins == ["*"]:
         return "*"
     return origins or None

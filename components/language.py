@@ -16,7 +16,8 @@ from dataclasses import dataclass
 
 from lingua import Language, LanguageDetector, LanguageDetectorBuilder
 
-SUPPORTED = ("en", "fr")
+from project import LANGUAGES as SUPPORTED
+
 _OURS = {Language.ENGLISH: "en", Language.FRENCH: "fr"}
 _OTHERS = (Language.SPANISH, Language.PORTUGUESE, Language.GERMAN, Language.ITALIAN)
 _WORD = re.compile(r"[^\W\d_]{2,}")

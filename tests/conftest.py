@@ -7,7 +7,6 @@ on loopback.
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,9 +17,8 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.dataset import DEFAULT_PATH, LANGUAGES, Dataset, load_dataset
-
-ROOT = Path(__file__).resolve().parent.parent
+from actions.dataset import DEFAULT_PATH, Dataset, load_dataset
+from project import LANGUAGES, ROOT
 
 
 @pytest.fixture(scope="session")

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tools.serve import MODEL
+from project import MODEL
 
 CHANNEL = "ask"  # the input channel's name in stored conversations (no buttons to click here)
 

@@ -32,8 +32,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from project import MODEL, ROOT
 from tools.chat import ask
-from tools.serve import BIN, MODEL, ROOT, action_server, local_endpoints, rasa_server, stop, wait_until_up
+from tools.serve import BIN, action_server, local_endpoints, rasa_server, stop, wait_until_up
 
 DOCS = ROOT / "docs"
 TOKEN = uuid.uuid4().hex

@@ -19,9 +19,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from project import MODEL, ROOT
 from tools.cross_validation import scores as cross_validation_scores
 from tools.evaluate_answers import evaluate, summary
-from tools.serve import BIN, MODEL, ROOT, servers
+from tools.serve import BIN, servers
 
 RESULTS = ROOT / "results"
 REPORT = ROOT / "docs" / "evaluation.md"

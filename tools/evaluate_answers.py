@@ -22,10 +22,11 @@ import yaml
 
 from actions.dataset import get_dataset
 from components.language import LanguageIdentifier
+from project import MODEL, ROOT
 from tools.chat import WEBHOOK, ask
-from tools.serve import MODEL, servers
+from tools.serve import servers
 
-QUESTIONS = Path(__file__).resolve().parent.parent / "tests" / "eval" / "questions.yml"
+QUESTIONS = ROOT / "tests" / "eval" / "questions.yml"
 
 
 @dataclass

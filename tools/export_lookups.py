@@ -7,13 +7,13 @@ aliases; this file is derived from it and a test fails when the two drift apart.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import yaml
 
 from actions.dataset import Dataset, get_dataset
+from project import ROOT
 
-TARGET = Path(__file__).resolve().parent.parent / "data" / "lookups.yml"
+TARGET = ROOT / "data" / "lookups.yml"
 HEADER = "# Generated from actions/offices.yml by `make lookups`: do not edit by hand.\n"
 
 

@@ -22,13 +22,11 @@ from pathlib import Path
 
 import yaml
 
+from project import CREDENTIALS, MODEL, PROFILES, ROOT, WEBCHAT_ORIGINS
 from tools.chat import chat
-from tools.webpage import ORIGINS_VARIABLE, page_origins, page_server
+from tools.webpage import page_origins, page_server
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "assistant.tar.gz"
-PROFILES = {"default": ROOT / "endpoints.yml", "production": ROOT / "endpoints.production.yml"}
 WEB_HOST, WEB_PORT = "127.0.0.1", 8080
 # What endpoints.production.yml reads from the environment, when it is not set: the servers
 # on this machine, as the machines of this project run them.
@@ -127,7 +125,7 @@ def rasa_server(
             "--endpoints",
             str(endpoints),
             "--credentials",
-            str(ROOT / "credentials.yml"),
+            str(CREDENTIALS),
             *extra,
         ],
         cwd=ROOT,
@@ -143,7 +141,7 @@ def ready_url(rasa_port: int) -> str:
 
 def with_page_origins(env: Mapping[str, str], web_port: int) -> dict[str, str]:
     """`env` where the socket.io channel accepts the page served on `web_port`, unless it says otherwise."""
-    return {ORIGINS_VARIABLE: " ".join(page_origins(WEB_HOST, web_port)), **env}
+    return {WEBCHAT_ORIGINS: " ".join(page_origins(WEB_HOST, web_port)), **env}
 
 
 @contextmanager

@@ -16,14 +16,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlsplit
+
+from project import ROOT
 
 logger = logging.getLogger(__name__)
 
-# The origins whose pages may use Rasa's socket.io channel (read by channels/socketio.py).
-ORIGINS_VARIABLE = "WEBCHAT_ORIGINS"
-WEB = Path(__file__).resolve().parent.parent / "web"
+WEB = ROOT / "web"
 WIDGET = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
 FILES = {
     "/": (WEB / "index.html", "text/html; charset=utf-8"),

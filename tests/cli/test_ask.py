@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from tools.serve import MODEL, ROOT
+from project import MODEL, ROOT
 
 pytestmark = pytest.mark.cli
 ASK = ROOT / "bin" / "ask"

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tools.serve import BIN, MODEL, ROOT
+from project import MODEL, ROOT
+from tools.serve import BIN
 
 pytestmark = pytest.mark.cli
 INTENT_F1_FLOOR = 0.95  # per language; docs/evaluation.md has the latest figures

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from project import MODEL
 from tools.chat import ask
 from tools.serve import (
-    MODEL,
     action_server,
     local_endpoints,
     rasa_server,

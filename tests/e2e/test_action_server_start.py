@@ -7,7 +7,8 @@ import subprocess
 import yaml
 
 from actions.dataset import DEFAULT_PATH, PATH_VARIABLE
-from tools.serve import BIN, ROOT
+from project import ROOT
+from tools.serve import BIN
 
 
 def test_a_broken_dataset_stops_the_action_server_naming_file_office_and_field(tmp_path):

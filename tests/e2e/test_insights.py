@@ -30,13 +30,12 @@ import pytest
 import socketio
 import sqlalchemy as sa
 
+from project import MODEL, ROOT
 from tests.unit.test_insights_report import cells
 from tools.chat import ask
 from tools.insights.store import EVENTS
 from tools.serve import (
-    MODEL,
     PRODUCTION_DEFAULTS,
-    ROOT,
     action_server,
     local_endpoints,
     rasa_server,

@@ -24,14 +24,15 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from components.language import LanguageIdentifier
+from project import MODEL, ROOT
 from tests.e2e.platform_standin import TELEGRAM_BOT, Call, PlatformStandIn
-from tools.serve import MODEL, action_server, local_endpoints, rasa_server, ready_url, stop, wait_until_up
+from tools.serve import action_server, local_endpoints, rasa_server, ready_url, stop, wait_until_up
 
 pytestmark = pytest.mark.servers
 
 RASA_PORT, ACTIONS_PORT = 15105, 15155
 WEBHOOKS = f"http://127.0.0.1:{RASA_PORT}/webhooks"
-PAYLOADS = Path(__file__).resolve().parent.parent / "channels" / "payloads"
+PAYLOADS = ROOT / "tests" / "channels" / "payloads"
 PUBLIC = "https://bot.example.org/webhooks"
 SLACK_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 FACEBOOK_SECRET = "4a1f0c0e2b9d8e7f6a5b4c3d2e1f0a9b"

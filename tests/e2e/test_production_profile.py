@@ -28,11 +28,10 @@ from pathlib import Path
 import psycopg2
 import pytest
 
+from project import MODEL, PROFILES
 from tests.e2e.relay import Relay
 from tools.chat import ask
 from tools.serve import (
-    MODEL,
-    PROFILES,
     action_server,
     production_settings,
     rasa_server,

@@ -11,8 +11,9 @@ import time
 
 import pytest
 
+from project import MODEL, ROOT
 from tests.e2e.conftest import ACTIONS_PORT
-from tools.serve import BIN, MODEL, ROOT, local_endpoints, stop
+from tools.serve import BIN, local_endpoints, stop
 
 pytestmark = pytest.mark.servers
 

@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from actions.dataset import Dataset
+from project import ROOT
 from tests.e2e.conftest import RASA_PORT, WEB_PORT
 from tools.webpage import page_server
 
@@ -33,7 +34,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-SCREENSHOT = Path(__file__).resolve().parent.parent / "output" / "web_widget.png"
+SCREENSHOT = ROOT / "tests" / "output" / "web_widget.png"
 BOT, USER, BUTTON = ".rw-response", ".rw-client", ".rw-reply"
 QUIET = 1.5  # s without a new bot message: the reply is complete (the widget shows one per 0.3 s)
 # Each bot message shown, with the buttons under it.

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
-from actions.dataset import LANGUAGES
+from project import LANGUAGES
 from tests.conftest import make_tracker
 
 ENTITIES = ["office", "issue", "sector", "place", "year", "ranking", "language", "unknown"]

@@ -17,12 +17,12 @@ import sqlalchemy as sa
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 
+from project import CONFIG
 from tools.insights.__main__ import main
 from tools.insights.aggregate import TEXT_LIMIT
 from tools.insights.store import EVENTS, StoreError, database_url, endpoints_path
 from tools.insights.unanswered import DONT_KNOW_RESPONSES, UNANSWERED_INTENTS, fallback_threshold
 
-ROOT = Path(__file__).resolve().parents[2]
 DAY1 = datetime(2025, 3, 10, 9, 0, tzinfo=timezone.utc).timestamp()
 DAY2 = datetime(2025, 3, 11, 9, 0, tzinfo=timezone.utc).timestamp()
 OUTSIDE = datetime(2025, 2, 1, 9, 0, tzinfo=timezone.utc).timestamp()
@@ -319,7 +319,7 @@ def test_threshold_comes_from_the_config(tmp_path: Path) -> None:
         )
     )
     assert fallback_threshold(config) == 0.7
-    assert 0 < fallback_threshold(ROOT / "config.yml") < 1
+    assert 0 < fallback_threshold(CONFIG) < 1
 
 
 def test_store_from_the_endpoints_of_each_profile(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

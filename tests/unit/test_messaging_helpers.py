@@ -8,7 +8,6 @@ import asyncio
 import hashlib
 import hmac
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -24,8 +23,8 @@ from channels.slack import SlackInput
 from channels.splitting import ELLIPSIS, split_message
 from channels.telegram import TelegramInput, user_language
 from channels.twilio import TwilioInput, WhatsAppInput
+from project import CREDENTIALS
 
-CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
 MESSAGING = (TelegramInput, SlackInput, FacebookInput, TwilioInput, WhatsAppInput)
 SECRETS = {
     "TELEGRAM_ACCESS_TOKEN": "123456:not-a-token",

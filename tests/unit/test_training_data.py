@@ -10,9 +10,9 @@ import yaml
 
 from actions.terms import vocabularies
 from actions.text import normalise
+from project import ROOT
 from tools.export_lookups import TARGET, render
 
-ROOT = Path(__file__).resolve().parents[2]
 ANNOTATION = re.compile(r"\[([^\]]+)\](?:\((\w+)\)|\{\"entity\": ?\"(\w+)\"[^}]*\})")
 
 

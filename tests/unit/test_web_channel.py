@@ -8,7 +8,6 @@ import asyncio
 import re
 import urllib.error
 import urllib.request
-from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -16,9 +15,9 @@ from hypothesis import strategies as st
 from rasa.core.run import create_http_input_channels
 
 from channels.socketio import SocketIOInput, SocketIOOutput, allowed_origins, literal_markdown, page_metadata
+from project import CREDENTIALS
 from tools.webpage import FILES, page_origins, page_server, security_policy
 
-CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
 MARKDOWN = re.compile(r"[\\`*{}\[\]()#+\-.!_>~|]")
 ESCAPED = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>~|])")
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from actions.dataset import get_dataset
+from project import CONFIG, PROFILES, ROOT
 from tools.insights import render
 from tools.insights.aggregate import Aggregator, Insights
 from tools.insights.clusters import clusters
@@ -25,7 +26,6 @@ from tools.insights.privacy import Pseudonymiser
 from tools.insights.store import Row, Store, StoreError, database_url, endpoints_path
 from tools.insights.turns import turns
 from tools.insights.unanswered import fallback_threshold
-from tools.serve import PROFILES, ROOT
 
 DEFAULT_DAYS = 30
 OUT = ROOT / "results" / "insights"
@@ -49,7 +49,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--profile", choices=sorted(PROFILES), help="the profile's endpoints file")
     where.add_argument("--endpoints", help="an endpoints file (default: endpoints.yml)")
-    parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="for the fallback threshold")
+    parser.add_argument("--config", type=Path, default=CONFIG, help="for the fallback threshold")
     parser.add_argument("--out", type=Path, default=OUT, help=f"output directory ({OUT.relative_to(ROOT)})")
     args = parser.parse_args(argv)
     args.since = args.since or args.until - timedelta(days=DEFAULT_DAYS - 1)

@@ -17,7 +17,8 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.utils.endpoints import read_endpoint_config
 
-from tools.serve import PRODUCTION_DEFAULTS, PROFILES
+from project import PROFILES
+from tools.serve import PRODUCTION_DEFAULTS
 
 BATCH = 5000  # rows fetched at a time: memory stays flat whatever the size of the store
 

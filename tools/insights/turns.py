@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from project import DEFAULT_LANGUAGE
 from tools.insights.store import Row
 
-DEFAULT_LANGUAGE = "fr"  # the language of a conversation before anything sets it (README)
 FEEDBACK_PAYLOADS = frozenset({"/feedback_helpful", "/feedback_wrong"})
 
 
