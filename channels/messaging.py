@@ -26,7 +26,6 @@ from sanic.response import HTTPResponse
 from channels import environment
 from channels.apology import Handler, apologising
 from channels.limits import within_limits
-from channels.startup import configure_agent_on_start
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +76,7 @@ class MessagingChannel:
         )
 
     def secured(self, webhook: Blueprint) -> Blueprint:
-        """`webhook` refusing unsigned POSTs, and configuring the agent at start."""
+        """`webhook` refusing unsigned POSTs."""
 
         # Sanic scopes a blueprint's middleware by route name, and the names of a copied
         # blueprint's routes (`channels.twilio.WhatsAppInput`) are the original's: the path
@@ -91,7 +90,6 @@ class MessagingChannel:
                 return response.text("invalid signature", status=403)
             return None
 
-        configure_agent_on_start(webhook)
         return webhook
 
     def is_authentic(self, request: Request) -> bool:

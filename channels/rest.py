@@ -1,10 +1,10 @@
 """The REST channel (POST /webhooks/rest/webhook): Rasa's, stricter about what it accepts,
-with an apology instead of silence, a bounded wait for the action server, no silent fallback
-to memory when the tracker store fails, and a readiness check (GET /webhooks/rest/health).
+with an apology instead of silence and a readiness check (GET /webhooks/rest/health).
 
 Stock Rasa answers a request without `sender` as sender "default" (every anonymous client
-in one shared conversation) and a JSON array or empty body with a 500. Here such requests
-get a 400 that says what is wrong, and nothing reaches a conversation.
+in one shared conversation), a JSON array or empty body with a 500, and a sender the
+database cannot keep (a NUL in it, over 255 characters) with an error at every message.
+Here such requests get a 400 that says what is wrong, and nothing reaches a conversation.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from sanic.response import HTTPResponse
 
 from channels import health
 from channels.apology import apologising
-from channels.startup import configure_agent_on_start
+from stores.sql import sender_id_problem
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -38,6 +38,9 @@ class RestInput(RasaRestInput):
         sender = _body(req).get("sender")
         if not isinstance(sender, str) or not sender.strip():
             raise InvalidUsage("'sender' is required: a string that identifies the conversation")
+        problem = sender_id_problem(sender)
+        if problem:
+            raise InvalidUsage(f"'sender' cannot identify a conversation: {problem}")
         return sender
 
     def _extract_message(self, req: Request) -> str:
@@ -48,7 +51,6 @@ class RestInput(RasaRestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = super().blueprint(apologising(on_new_message))
-        configure_agent_on_start(webhook)
 
         @webhook.route("/health", methods=["GET"])
         async def ready(request: Request) -> HTTPResponse:

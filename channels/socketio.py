@@ -13,8 +13,7 @@
 - text shown as text: the widget renders the bot's text as Markdown (HTML escaped, but links,
   `javascript:` ones included, and images active), and replies quote the dataset and what the
   user typed. The text is sent with Markdown escaped, so the widget shows it as written;
-- as in the REST channel: an apology instead of silence, bounded calls to the action server,
-  no silent fallback to memory.
+- as in the REST channel: an apology instead of silence.
 """
 
 from __future__ import annotations
@@ -31,7 +30,6 @@ from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 
 from channels.apology import apologising
-from channels.startup import configure_agent_on_start
 from components.language import language_hint
 from project import WEBCHAT_ORIGINS
 
@@ -111,5 +109,4 @@ class SocketIOInput(RasaSocketIOInput):
         origins = allowed_origins(os.environ)
         self.sio.eio.cors_allowed_origins = origins
         logger.info("socket.io accepts pages from %s", origins or "the Rasa server's own origin only")
-        configure_agent_on_start(socketio)
         return socketio

@@ -8,7 +8,11 @@
    follow-ups live in slots), so a message is handled with only the last RECENT_TURNS turns,
    preceded by the latest value of every slot set before them. Everything is still stored,
    and the HTTP API's tracker endpoint still returns the whole conversation.
-2. **Dead pooled connections replaced.** Rasa never checks its pooled connections: after
+2. **Only ids the database can keep.** `sender_id_problem` says why a conversation id would
+   make the database refuse the whole message (PostgreSQL keeps no NUL character, the
+   column holds 255 characters, text must be valid Unicode): the channels and the API refuse
+   such ids with a 400 instead of failing later.
+3. **Dead pooled connections replaced.** Rasa never checks its pooled connections: after
    PostgreSQL restarts or the network drops, every message sent on a dead one fails.
    `pool_pre_ping` tests a connection when it is taken from the pool and replaces it if it is
    dead, so service resumes with the first message once PostgreSQL is back.
@@ -27,7 +31,23 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 RECENT_TURNS = 10
+MAX_SENDER_ID = 255  # Rasa's `events.sender_id` column: String(255)
 LOADED = "_events_loaded_from_store"  # set on a tracker built from a window of its events
+
+
+def sender_id_problem(sender_id: str) -> str | None:
+    """Why the database could not keep a conversation with this id, if it could not."""
+    if not sender_id.strip():
+        return "it is empty"
+    if len(sender_id) > MAX_SENDER_ID:
+        return f"it is longer than {MAX_SENDER_ID} characters"
+    if "\x00" in sender_id:
+        return "it contains a NUL character"
+    try:
+        sender_id.encode("utf-8")
+    except UnicodeEncodeError:
+        return "it is not valid Unicode text (a lone surrogate)"
+    return None
 
 
 class SQLTrackerStore(tracker_store.SQLTrackerStore):

@@ -56,7 +56,7 @@ async def _load(model: Path) -> Any:
     from rasa.utils.endpoints import EndpointConfig
     from rasa_sdk.executor import ActionExecutor
 
-    from channels import action_calls
+    from runtime import agent_setup
 
     class InProcessActions(EndpointConfig):
         """The action endpoint, served by rasa_sdk's executor in this process."""
@@ -70,7 +70,7 @@ async def _load(model: Path) -> Any:
             return await self.executor.run(kwargs["json"])
 
     agent = Agent.load(model, action_endpoint=InProcessActions())
-    action_calls.configure(agent)
+    agent_setup.configure(agent)
     await agent.parse_message(
         "Bonjour"
     )  # the first prediction builds TensorFlow's graph: not a question's time

@@ -3,8 +3,11 @@
 `python -m tools.serve` serves until Ctrl-C or SIGTERM; `--chat` also opens a terminal chat.
 The demo page with the chat widget is served too (`--web-port`, 8080; `tools.webpage`).
 `--profile production` uses PostgreSQL and Redis (endpoints.production.yml) and may start
-several Rasa servers (`--rasa-port 5005 --rasa-port 5006`). The tests start the servers
-through the same functions, so what they test is what users run.
+several Rasa servers (`--rasa-port 5005 --rasa-port 5006`). Rasa runs through
+`python -m runtime run` (the project's run-time setup, the API token from the environment);
+both servers listen on loopback unless `--host` / `--actions-host` (or RASA_HOST /
+ACTIONS_HOST) say otherwise. The tests start the servers through the same functions, so what
+they test is what users run.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import yaml
 
-from project import CREDENTIALS, MODEL, PROFILES, ROOT, WEBCHAT_ORIGINS
+from project import ACTIONS_HOST, CREDENTIALS, LOOPBACK, MODEL, PROFILES, RASA_HOST, ROOT, WEBCHAT_ORIGINS
 from tools.chat import chat
 from tools.webpage import page_origins, page_server
 
@@ -83,9 +86,13 @@ def stop(process: subprocess.Popen, timeout: float = 20) -> None:
             process.wait()
 
 
-def action_server(port: int, env: dict[str, str] | None = None, **popen) -> subprocess.Popen:
+def action_server(
+    port: int, env: dict[str, str] | None = None, host: str | None = None, **popen
+) -> subprocess.Popen:
+    """The action server on `port`, on `host` (default: ACTIONS_HOST, else loopback)."""
+    where = ["--host", host] if host else []
     return subprocess.Popen(
-        [str(BIN / "python"), "-m", "actions.server", "--port", str(port)],
+        [str(BIN / "python"), "-m", "actions.server", "--port", str(port), *where],
         cwd=ROOT,
         env={**os.environ, **(env or {})},
         **popen,
@@ -95,15 +102,16 @@ def action_server(port: int, env: dict[str, str] | None = None, **popen) -> subp
 def production_settings(environ: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
     """The environment and the flags of a Rasa server in the production profile.
 
-    The HTTP API (trackers, events, model) is enabled for staff and tools, always behind the
-    token in RASA_AUTH_TOKEN: without one the profile refuses to start.
+    The HTTP API (the routes of `runtime.api`) is enabled for staff and tools, always behind
+    the token in RASA_AUTH_TOKEN, which Rasa reads from the environment (`runtime.__main__`):
+    without one the profile refuses to start.
     """
     token = environ.get("RASA_AUTH_TOKEN", "")
     if not token.strip():
         raise SystemExit(
             "The production profile needs RASA_AUTH_TOKEN: Rasa's HTTP API is never open without it."
         )
-    return {**PRODUCTION_DEFAULTS, **environ}, ["--enable-api", "--auth-token", token]
+    return {**PRODUCTION_DEFAULTS, **environ}, ["--enable-api"]
 
 
 def rasa_server(
@@ -112,11 +120,16 @@ def rasa_server(
     endpoints: Path,
     extra: Sequence[str] = (),
     env: Mapping[str, str] | None = None,
+    host: str | None = None,
     **popen,
 ) -> subprocess.Popen:
+    """A Rasa server on `port`, on `host` (default: RASA_HOST, else loopback)."""
+    where = ["--interface", host] if host else []
     return subprocess.Popen(
         [
-            str(BIN / "rasa"),
+            str(BIN / "python"),
+            "-m",
+            "runtime",
             "run",
             "--model",
             str(model),
@@ -126,6 +139,7 @@ def rasa_server(
             str(endpoints),
             "--credentials",
             str(CREDENTIALS),
+            *where,
             *extra,
         ],
         cwd=ROOT,
@@ -134,9 +148,14 @@ def rasa_server(
     )
 
 
-def ready_url(rasa_port: int) -> str:
+def reachable(host: str | None) -> str:
+    """Where a server listening on `host` is reached from this machine."""
+    return LOOPBACK if host in (None, "", "0.0.0.0", "::") else host
+
+
+def ready_url(rasa_port: int, host: str | None = None) -> str:
     """Ready once the model is loaded and both stores answer (`channels.health`)."""
-    return f"http://127.0.0.1:{rasa_port}/webhooks/rest/health"
+    return f"http://{reachable(host)}:{rasa_port}/webhooks/rest/health"
 
 
 def with_page_origins(env: Mapping[str, str], web_port: int) -> dict[str, str]:
@@ -151,28 +170,33 @@ def servers(
     rasa_ports: Sequence[int] = (5005,),
     actions_port: int = 5055,
     web_port: int | None = None,
+    hosts: tuple[str | None, str | None] = (None, None),
     **popen,
 ) -> Iterator[str | None]:
     """The action server and one Rasa server per port, up for the duration of the block,
     and the chat page on `web_port` if given, talking to the first Rasa server: yields its address.
+    `hosts`: the interfaces of the Rasa servers and of the action server (None: the default).
     """
+    rasa_host, actions_host = hosts
+    rasa = f"http://{reachable(rasa_host)}:{rasa_ports[0]}"
     env, extra = production_settings(os.environ) if profile == "production" else (dict(os.environ), [])
     page: AbstractContextManager[str | None] = nullcontext()
     if web_port is not None:  # first: a missing widget or a busy port is told at once
         env = with_page_origins(env, web_port)
-        page = page_server(web_port, f"http://127.0.0.1:{rasa_ports[0]}", WEB_HOST)
+        page = page_server(web_port, rasa, WEB_HOST)
     with page as address:
-        actions = action_server(actions_port, **popen)
+        actions = action_server(actions_port, host=actions_host, **popen)
         rasas = []
         try:
-            wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, 60)
-            rasas = [rasa_server(port, model, PROFILES[profile], extra, env, **popen) for port in rasa_ports]
-            for port, rasa in zip(rasa_ports, rasas, strict=True):
-                wait_until_up(ready_url(port), rasa, 240)
+            wait_until_up(f"http://{reachable(actions_host)}:{actions_port}/health", actions, 60)
+            endpoints = PROFILES[profile]
+            rasas = [rasa_server(p, model, endpoints, extra, env, rasa_host, **popen) for p in rasa_ports]
+            for port, process in zip(rasa_ports, rasas, strict=True):
+                wait_until_up(ready_url(port, rasa_host), process, 240)
             yield address
         finally:
-            for rasa in rasas:
-                stop(rasa)
+            for process in rasas:
+                stop(process)
             stop(actions)
 
 
@@ -185,6 +209,16 @@ def main() -> None:
         "--rasa-port", type=int, action="append", dest="rasa_ports", help="repeat for several Rasa servers"
     )
     parser.add_argument("--web-port", type=int, default=WEB_PORT, help="the chat page's port")
+    parser.add_argument(
+        "--host",
+        default=os.environ.get(RASA_HOST, LOOPBACK),
+        help=f"the Rasa servers' interface, e.g. 0.0.0.0 behind a load balancer (${RASA_HOST}; {LOOPBACK})",
+    )
+    parser.add_argument(
+        "--actions-host",
+        default=os.environ.get(ACTIONS_HOST, LOOPBACK),
+        help=f"the action server's interface (${ACTIONS_HOST}; {LOOPBACK})",
+    )
     args = parser.parse_args()
     rasa_ports = args.rasa_ports or [5005]
     # SIGTERM (a service manager, `kill`) stops both servers too, through the `finally` below.
@@ -195,12 +229,14 @@ def main() -> None:
         log = open(ROOT / "logs" / "servers.log", "ab")  # noqa: SIM115 (closed at exit)
         logs = {"stdout": log, "stderr": subprocess.STDOUT}
         print("Starting the servers (about 30 s; logs in logs/servers.log)...", flush=True)
-    with servers(Path(args.model), args.profile, rasa_ports, web_port=args.web_port, **logs) as page:
-        webhooks = ", ".join(f"http://127.0.0.1:{port}/webhooks/rest/webhook" for port in rasa_ports)
+    hosts = (args.host, args.actions_host)
+    with servers(Path(args.model), args.profile, rasa_ports, 5055, args.web_port, hosts, **logs) as page:
+        rasa = reachable(args.host)
+        webhooks = ", ".join(f"http://{rasa}:{port}/webhooks/rest/webhook" for port in rasa_ports)
         print(f"Assistant ready ({args.profile} profile): REST webhook {webhooks}", flush=True)
         print(f"Chat page: {page} (in French: {page}?lang=fr, in English: {page}?lang=en)", flush=True)
         if args.chat:
-            chat(f"http://127.0.0.1:{rasa_ports[0]}/webhooks/rest/webhook")
+            chat(f"http://{rasa}:{rasa_ports[0]}/webhooks/rest/webhook")
         else:
             with suppress(KeyboardInterrupt):
                 signal.pause()

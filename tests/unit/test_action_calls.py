@@ -10,7 +10,7 @@ import pytest
 import rasa.core.actions.action as rasa_actions
 from rasa.utils.endpoints import EndpointConfig
 
-from channels import action_calls
+from runtime import action_calls
 
 RESPONSES = {
     "answer with slots": {
