@@ -5,9 +5,10 @@ PY     := $(VENV)/bin/python
 RASA   := $(VENV)/bin/rasa
 MODEL  := models/assistant.tar.gz
 WIDGET := web/node_modules/.installed
+ST_VENV := .venv-schemathesis
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install web browser lookups train run serve serve-production services chat eval bench insights test lint clean
+.PHONY: install schemathesis web browser lookups train run serve serve-production services chat eval bench insights test lint clean
 
 install: $(VENV)/.installed
 
@@ -16,6 +17,15 @@ $(VENV)/.installed: requirements.txt
 	$(VENV)/bin/pip install -q pip==23.0.1 setuptools==70.3.0 wheel==0.45.1
 	$(VENV)/bin/pip install -q --no-deps -r requirements.txt
 	$(VENV)/bin/pip check
+	touch $@
+
+schemathesis: $(ST_VENV)/.installed  ## schemathesis in its own venv: its pins clash with Rasa's
+
+$(ST_VENV)/.installed: requirements-schemathesis.txt
+	$(PYTHON) -m venv $(ST_VENV)
+	$(ST_VENV)/bin/pip install -q pip==23.0.1
+	$(ST_VENV)/bin/pip install -q --no-deps -r requirements-schemathesis.txt
+	$(ST_VENV)/bin/pip check
 	touch $@
 
 web: $(WIDGET)  ## the demo page's chat widget: npm ci, the exact versions of web/package-lock.json
@@ -64,7 +74,7 @@ insights: install  ## staff report: questions, languages, unanswered -> results/
 lint: install
 	$(VENV)/bin/ruff check .
 
-test: lint train web services browser  ## the README's test command; .ci/run runs it
+test: lint train web services browser schemathesis  ## the README's test command; .ci/run runs it
 	$(PY) -m pytest
 
 clean:

@@ -1,13 +1,13 @@
 """Real servers for end-to-end tests: the action server and the Rasa server, on loopback.
 
-Started once per test session on ports of their own (the user's 5005/5055 stay free), with
-the trained model `make train` produced and a throw-away SQLite tracker store.
+Started once per test session (`tests/e2e/servers.py`) on ports of their own (the user's
+5005/5055 stay free; E2E_PORT_OFFSET moves them), with the trained model `make train`
+produced and a throw-away SQLite tracker store.
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import urllib.error
 import urllib.request
 import uuid
@@ -15,63 +15,21 @@ from pathlib import Path
 
 import pytest
 
-from project import MODEL
+from tests.e2e.servers import Servers, e2e_port
 from tools.chat import ask
-from tools.serve import (
-    action_server,
-    local_endpoints,
-    rasa_server,
-    ready_url,
-    stop,
-    wait_until_up,
-    with_page_origins,
-)
+from tools.serve import with_page_origins
 
-# E2E_PORT_OFFSET moves every port, so that two test runs on one machine do not collide.
-_OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
-RASA_PORT, ACTIONS_PORT = 15005 + _OFFSET, 15055 + _OFFSET
-WEB_PORT = 15080 + _OFFSET  # the chat page of tests/e2e/test_web_widget.py
+RASA_PORT, ACTIONS_PORT = e2e_port(15005), e2e_port(15055)
+WEB_PORT = e2e_port(15080)  # the chat page of tests/e2e/test_web_widget.py
 WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 
 
-class Assistant:
+class Assistant(Servers):
     """The running assistant, seen from a client of its REST webhook."""
 
     def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.endpoints = local_endpoints(workdir / "endpoints.yml", ACTIONS_PORT, workdir / "rasa.db")
-        self.logs = workdir
-        self.actions: subprocess.Popen | None = None
-        self.rasa: subprocess.Popen | None = None
-
-    def _log(self, name: str):
-        return open(self.logs / f"{name}.log", "ab")
-
-    def start_actions(self, env: dict[str, str] | None = None) -> None:
-        log = self._log("actions")
-        self.actions = action_server(ACTIONS_PORT, env, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.actions, 60)
-
-    def stop_actions(self) -> None:
-        if self.actions:
-            stop(self.actions)
-
-    def start(self) -> None:
-        if not MODEL.exists():
-            pytest.fail(f"{MODEL} is missing: run `make train` first")
-        self.start_actions()
-        self.start_rasa()
-
-    def start_rasa(self) -> None:
-        env = with_page_origins(os.environ, WEB_PORT)  # its socket.io channel accepts the test page
-        output = {"stdout": self._log("rasa"), "stderr": subprocess.STDOUT}
-        self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, env=env, **output)
-        wait_until_up(ready_url(RASA_PORT), self.rasa, 240)
-
-    def stop(self) -> None:
-        if self.rasa:
-            stop(self.rasa)
-        self.stop_actions()
+        # Its socket.io channel accepts the test page.
+        super().__init__(workdir, ACTIONS_PORT, [RASA_PORT], env=with_page_origins(os.environ, WEB_PORT))
 
     def post(self, body: bytes) -> tuple[int, str]:
         """A raw request to the webhook: its status and body, whatever they are."""
@@ -102,6 +60,3 @@ def assistant(tmp_path_factory) -> Assistant:
 def sender() -> str:
     """A new conversation for each test."""
     return f"test-{uuid.uuid4().hex[:10]}"
-
-
-os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")

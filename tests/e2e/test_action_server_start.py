@@ -8,6 +8,7 @@ import yaml
 
 from actions.dataset import DEFAULT_PATH, PATH_VARIABLE
 from project import ROOT
+from tests.e2e.servers import e2e_port
 from tools.serve import BIN
 
 
@@ -17,7 +18,7 @@ def test_a_broken_dataset_stops_the_action_server_naming_file_office_and_field(t
     broken = tmp_path / "offices.yml"
     broken.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     done = subprocess.run(
-        [str(BIN / "python"), "-m", "actions.server", "--port", "15099"],
+        [str(BIN / "python"), "-m", "actions.server", "--port", str(e2e_port(15099))],
         cwd=ROOT,
         env={PATH_VARIABLE: str(broken), "PATH": "/usr/bin:/bin"},
         capture_output=True,

@@ -1,6 +1,7 @@
 """The insights report on conversations driven through the real servers, and on 100,000 events.
 
-Rasa and the action server run on ports of their own (15305 / 15355) with a fresh SQLite store.
+Rasa and the action server run on ports of their own (15305 / 15355, moved by E2E_PORT_OFFSET)
+with a fresh SQLite store.
 Scripted conversations go over REST and socket.io, in French and English, with answered,
 unanswered and feedback turns and planted contact details; the report on that store must give
 the counts the script implies, list what the script left unanswered (masked, near-duplicates
@@ -30,25 +31,18 @@ import pytest
 import socketio
 import sqlalchemy as sa
 
-from project import MODEL, ROOT
+from project import ROOT, WEBCHAT_ORIGINS
+from tests.e2e.servers import Servers, e2e_port
 from tests.unit.test_insights_report import cells
 from tools.chat import ask
 from tools.insights.store import EVENTS
-from tools.serve import (
-    PRODUCTION_DEFAULTS,
-    action_server,
-    local_endpoints,
-    rasa_server,
-    ready_url,
-    stop,
-    wait_until_up,
-)
+from tools.serve import PRODUCTION_DEFAULTS, local_endpoints
 
 pytestmark = pytest.mark.servers
 
-RASA_PORT, ACTIONS_PORT = 15305, 15355
+RASA_PORT, ACTIONS_PORT = e2e_port(15305), e2e_port(15355)
 RASA_URL = f"http://127.0.0.1:{RASA_PORT}"
-PAGE_ORIGIN = "http://127.0.0.1:15380"  # the chat page the socket.io client stands for
+PAGE_ORIGIN = f"http://127.0.0.1:{e2e_port(15380)}"  # the chat page the socket.io client stands for
 KEPT = ROOT / "results" / "insights" / "e2e"  # the report, its CSV and the screenshot, kept
 CHROMIUM = Path("/usr/bin/chromium")
 LOAD_EVENTS = 100_000
@@ -174,18 +168,10 @@ class Driven:
 
 @pytest.fixture(scope="module")
 def driven(tmp_path_factory: pytest.TempPathFactory) -> Driven:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first")
     work = tmp_path_factory.mktemp("insights")
-    endpoints = local_endpoints(work / "endpoints.yml", ACTIONS_PORT, work / "rasa.db")
-    log = {"stdout": (work / "servers.log").open("ab"), "stderr": subprocess.STDOUT}
-    actions = action_server(ACTIONS_PORT, **log)
-    rasa = None
+    servers = Servers(work, ACTIONS_PORT, [RASA_PORT], env={WEBCHAT_ORIGINS: PAGE_ORIGIN})
     try:
-        wait_until_up(f"http://127.0.0.1:{ACTIONS_PORT}/health", actions, 60)
-        env = {**os.environ, "WEBCHAT_ORIGINS": PAGE_ORIGIN}
-        rasa = rasa_server(RASA_PORT, MODEL, endpoints, env=env, **log)
-        wait_until_up(ready_url(RASA_PORT), rasa, 240)
+        servers.start()
         started = datetime.now(timezone.utc)
         senders, replies = {}, []
         for number, conversation in enumerate(SCRIPT):
@@ -207,10 +193,7 @@ def driven(tmp_path_factory: pytest.TempPathFactory) -> Driven:
         )
         return Driven(work / "rasa.db", senders, offers, started)
     finally:
-        if rasa:
-            stop(rasa)
-        stop(actions)
-        log["stdout"].close()
+        servers.stop()
 
 
 def _run_report(

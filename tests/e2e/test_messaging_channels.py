@@ -11,26 +11,24 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
-import subprocess
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from twilio.request_validator import RequestValidator
 
 from components.language import LanguageIdentifier
-from project import MODEL, ROOT
+from project import ROOT
 from tests.e2e.platform_standin import TELEGRAM_BOT, Call, PlatformStandIn
-from tools.serve import action_server, local_endpoints, rasa_server, ready_url, stop, wait_until_up
+from tests.e2e.servers import Servers, e2e_port
+from tools.serve import stop
 
 pytestmark = pytest.mark.servers
 
-RASA_PORT, ACTIONS_PORT = 15105, 15155
+RASA_PORT, ACTIONS_PORT = e2e_port(15105), e2e_port(15155)
 WEBHOOKS = f"http://127.0.0.1:{RASA_PORT}/webhooks"
 PAYLOADS = ROOT / "tests" / "channels" / "payloads"
 PUBLIC = "https://bot.example.org/webhooks"
@@ -64,39 +62,6 @@ def _environment(standin: PlatformStandIn) -> dict[str, str]:
     }
 
 
-class Servers:
-    """The action server and a Rasa server with every messaging channel on."""
-
-    def __init__(self, workdir: Path, env: dict[str, str]) -> None:
-        self.workdir = workdir
-        self.env = {**os.environ, **env}
-        self.endpoints = local_endpoints(workdir / "endpoints.yml", ACTIONS_PORT, workdir / "rasa.db")
-        self.actions: subprocess.Popen | None = None
-        self.rasa: subprocess.Popen | None = None
-
-    def _log(self, name: str):
-        return open(self.workdir / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
-
-    def start_actions(self) -> None:
-        self.actions = action_server(ACTIONS_PORT, stdout=self._log("actions"), stderr=subprocess.STDOUT)
-        wait_until_up(f"http://127.0.0.1:{ACTIONS_PORT}/health", self.actions, 60)
-
-    def start(self) -> None:
-        if not MODEL.exists():
-            pytest.fail(f"{MODEL} is missing: run `make train` first")
-        self.start_actions()
-        log = self._log("rasa")
-        self.rasa = rasa_server(
-            RASA_PORT, MODEL, self.endpoints, env=self.env, stdout=log, stderr=subprocess.STDOUT
-        )
-        wait_until_up(ready_url(RASA_PORT), self.rasa, 240)
-
-    def stop(self) -> None:
-        for process in (self.rasa, self.actions):
-            if process:
-                stop(process)
-
-
 @pytest.fixture(scope="module")
 def standin() -> Iterator[PlatformStandIn]:
     server = PlatformStandIn()
@@ -107,7 +72,8 @@ def standin() -> Iterator[PlatformStandIn]:
 
 @pytest.fixture(scope="module")
 def servers(standin, tmp_path_factory) -> Iterator[Servers]:
-    running = Servers(tmp_path_factory.mktemp("channels"), _environment(standin))
+    workdir = tmp_path_factory.mktemp("channels")
+    running = Servers(workdir, ACTIONS_PORT, [RASA_PORT], env=_environment(standin))
     try:
         running.start()
         yield running

@@ -8,12 +8,8 @@ that the fault tests cut. Each request has a timeout and every loop a bound on c
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import signal
-import socket
-import subprocess
 import threading
 import time
 import urllib.error
@@ -25,24 +21,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg2
 import pytest
 
-from project import MODEL, PROFILES
 from tests.e2e.relay import Relay
+from tests.e2e.servers import ProductionServers, e2e_port
 from tools.chat import ask
-from tools.serve import (
-    action_server,
-    production_settings,
-    rasa_server,
-    ready_url,
-    stop,
-    wait_until_up,
-)
 
 pytestmark = pytest.mark.servers
 
-A, B, ACTIONS = 16005, 16006, 16055
+A, B, ACTIONS = e2e_port(16005), e2e_port(16006), e2e_port(16055)
 TOKEN = uuid.uuid4().hex
 STARTUP_LIMIT = 150  # seconds, for both Rasa servers together on 2 cores
 
@@ -64,61 +51,12 @@ SORRY = {"en": "Sorry", "fr": "Désolé"}
 NOT_SAVED = {"en": "was not saved", "fr": "n'a pas été enregistré"}
 
 
-class Cluster:
+class Cluster(ProductionServers):
     """The production profile on loopback, its stores behind relays the tests can cut."""
 
     def __init__(self, workdir: Path) -> None:
-        self.workdir = workdir
-        self.database = f"rasa_test_{uuid.uuid4().hex[:8]}"
         self.postgres, self.redis = Relay(5432), Relay(6379)
-        self.env, self.flags = production_settings(
-            {
-                **os.environ,
-                "RASA_AUTH_TOKEN": TOKEN,
-                "ACTION_SERVER_URL": f"http://127.0.0.1:{ACTIONS}/webhook",
-                "POSTGRES_PORT": str(self.postgres.port),
-                "POSTGRES_DB": self.database,
-                "REDIS_PORT": str(self.redis.port),
-            }
-        )
-        self.rasa: dict[int, subprocess.Popen] = {}
-        self.actions: subprocess.Popen | None = None
-        self.startup_seconds = 0.0
-
-    def log(self, name: str) -> Path:
-        return self.workdir / f"{name}.log"
-
-    def start_actions(self) -> None:
-        with open(self.log("actions"), "ab") as log:
-            self.actions = action_server(ACTIONS, stdout=log, stderr=subprocess.STDOUT)
-        wait_until_up(f"http://127.0.0.1:{ACTIONS}/health", self.actions, 60)
-
-    def start_rasa(self, *ports: int) -> None:
-        started = time.monotonic()
-        for port in ports:
-            with open(self.log(f"rasa-{port}"), "ab") as log:
-                self.rasa[port] = rasa_server(
-                    port,
-                    MODEL,
-                    PROFILES["production"],
-                    self.flags,
-                    self.env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                )
-        for port in ports:
-            wait_until_up(ready_url(port), self.rasa[port], STARTUP_LIMIT)
-        self.startup_seconds = time.monotonic() - started
-
-    def stop(self) -> None:
-        for process in self.rasa.values():
-            stop(process)
-        if self.actions:
-            stop(self.actions)
-        connection = psycopg2.connect(host="127.0.0.1", port=5432, user="postgres", dbname="postgres")
-        connection.autocommit = True
-        connection.cursor().execute(f"DROP DATABASE IF EXISTS {self.database} WITH (FORCE)")
-        connection.close()
+        super().__init__(workdir, ACTIONS, (A, B), TOKEN, self.postgres.port, self.redis.port)
 
     def replies(self, port: int, sender: str, text: str, timeout: float = 60) -> list[str]:
         messages = ask(f"http://127.0.0.1:{port}/webhooks/rest/webhook", sender, text, timeout=timeout)
@@ -126,14 +64,6 @@ class Cluster:
 
     def ask(self, port: int, sender: str, text: str, timeout: float = 60) -> str:
         return " ".join(self.replies(port, sender, text, timeout))
-
-    def get(self, port: int, path: str, token: str | None = TOKEN) -> tuple[int, dict]:
-        url = f"http://127.0.0.1:{port}{path}" + (f"?token={token}" if token else "")
-        try:
-            with urllib.request.urlopen(url, timeout=30) as reply:
-                return reply.status, json.loads(reply.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"{}")
 
     def events(self, sender: str, kind: str) -> list[str]:
         status, tracker = self.get(A, f"/conversations/{sender}/tracker")
@@ -143,17 +73,9 @@ class Cluster:
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory) -> Cluster:
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} is missing: run `make train` first")
-    for name, port in (("PostgreSQL", 5432), ("Redis", 6379)):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=2).close()
-        except OSError:
-            pytest.fail(f"{name} is not running on 127.0.0.1:{port}: `make services` starts it")
     running = Cluster(tmp_path_factory.mktemp("production"))
     try:
-        running.start_actions()
-        running.start_rasa(A, B)
+        running.start()
         yield running
     finally:
         running.stop()

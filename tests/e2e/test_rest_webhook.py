@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import WEBHOOK
-from tools.serve import stop
+from tests.e2e.conftest import RASA_PORT, WEBHOOK
 
 pytestmark = pytest.mark.servers
 
@@ -129,10 +128,10 @@ class TestBadInput:
 
     def test_a_100_kb_message_is_refused_fast_without_memory_growth(self, assistant, sender):
         """Stock Rasa spends 28 s on it and grows from 1.2 GB to 11 GB (a [2,1,4,17068,17068] tensor)."""
-        before = rss_megabytes(assistant.rasa.pid)
+        before = rss_megabytes(assistant.rasa[RASA_PORT].pid)
         started = time.monotonic()
         answer = assistant.ask(sender, "Gao " * 25_000)
-        elapsed, growth = time.monotonic() - started, rss_megabytes(assistant.rasa.pid) - before
+        elapsed, growth = time.monotonic() - started, rss_megabytes(assistant.rasa[RASA_PORT].pid) - before
         print(f"\n100 KB message: answered in {elapsed:.2f} s, server memory {growth:+.0f} MB")
         assert elapsed < 2 and growth < 100
         assert "too long" in answer or "trop long" in answer
@@ -144,7 +143,7 @@ def rss_megabytes(pid: int) -> float:
 
 
 def test_telemetry_is_off_in_the_servers_the_tools_start(assistant):
-    environment = Path(f"/proc/{assistant.rasa.pid}/environ").read_bytes().split(b"\0")
+    environment = Path(f"/proc/{assistant.rasa[RASA_PORT].pid}/environ").read_bytes().split(b"\0")
     assert b"RASA_TELEMETRY_ENABLED=false" in environment
 
 
@@ -215,7 +214,7 @@ class TestActionServerLifecycle:
 
     def test_conversations_survive_a_restart_of_the_rasa_server(self, assistant, sender):
         assert "14" in assistant.ask(sender, "Tell me about Gao")
-        stop(assistant.rasa)
+        assistant.stop_rasa()
         assistant.start_rasa()
         answer = assistant.ask(sender, "How many staff does it have?")
         assert "14" in answer and "Which office" not in answer
