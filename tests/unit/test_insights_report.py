@@ -306,6 +306,40 @@ def test_user_text_is_escaped(tmp_path: Path) -> None:
     )  # starts with <
 
 
+@pytest.mark.parametrize(
+    "typed, shown",
+    [
+        ("qsdf\x00lkj", "qsdf\u2400lkj"),
+        ("qsdf\x1b[2J lkj", "qsdf\u241b[2J lkj"),
+        ("qsdf \ud800 lkj", "qsdf \ufffd lkj"),
+    ],
+    ids=["NUL", "escape", "lone surrogate"],
+)
+def test_text_no_file_can_hold_is_shown_as_symbols(tmp_path: Path, typed: str, shown: str) -> None:
+    """As channels store them: Rasa keeps a NUL or a lone surrogate (JSON-escaped) in the event."""
+    script = {"s": conversation(DAY1, user(typed, "nlu_fallback", 1.0), bot("utter_fallback"))}
+    write_store(tmp_path / "rasa.db", script)
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text(
+        yaml.safe_dump({"tracker_store": {"dialect": "sqlite", "db": str(tmp_path / "rasa.db")}})
+    )
+    main(
+        [
+            "--endpoints",
+            str(endpoints),
+            "--since",
+            "2025-03-10",
+            "--until",
+            "2025-03-10",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    with (tmp_path / "insights-2025-03-10-2025-03-10.csv").open(encoding="utf-8") as file:
+        assert [row["text"] for row in csv.DictReader(file)] == [shown]
+    assert shown in (tmp_path / "insights-2025-03-10-2025-03-10.html").read_text(encoding="utf-8")
+
+
 def test_every_unanswered_name_exists(domain) -> None:
     assert set(domain.responses) >= DONT_KNOW_RESPONSES
     assert UNANSWERED_INTENTS - {"nlu_fallback"} <= set(domain.intents)

@@ -8,6 +8,7 @@ name for what they refer to, whatever the user typed.
 
 from __future__ import annotations
 
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -83,9 +84,23 @@ class Insights:
         return self.feedback["helpful"] / rated if rated else None
 
 
+# Characters a channel stores as it got them but no file can show: control characters (NUL
+# makes the CSV writer fail) are shown as their Unicode symbols (␀), lone surrogates (not
+# encodable in UTF-8) as the replacement character.
+_UNSHOWABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ud800-\udfff]")
+
+
+def _showable(match: re.Match[str]) -> str:
+    character = match.group(0)
+    if character == "\x7f":
+        return "\u2421"
+    return chr(0x2400 + ord(character)) if character < " " else "\ufffd"
+
+
 def shown(text: str) -> str:
-    """A user's message as the report may show it: masked, then cut to TEXT_LIMIT characters."""
-    masked = mask(text)
+    """A user's message as the report may show it: masked, cut to TEXT_LIMIT characters, and
+    writable to any file (see `_UNSHOWABLE`)."""
+    masked = mask(_UNSHOWABLE.sub(_showable, text))
     return masked if len(masked) <= TEXT_LIMIT else masked[:TEXT_LIMIT] + "…"
 
 

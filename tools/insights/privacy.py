@@ -50,5 +50,6 @@ class Pseudonymiser:
         self._key = key or (configured.encode() if configured else secrets.token_bytes(32))
 
     def __call__(self, sender_id: str) -> str:
-        digest = hmac.new(self._key, sender_id.encode(), hashlib.sha256).hexdigest()
+        # surrogatepass: an id is stored as a channel sent it, valid Unicode or not
+        digest = hmac.new(self._key, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
         return f"user-{digest[:12]}"
