@@ -2,9 +2,11 @@
 with an apology instead of silence and a readiness check (GET /webhooks/rest/health).
 
 Stock Rasa answers a request without `sender` as sender "default" (every anonymous client
-in one shared conversation), a JSON array or empty body with a 500, and a sender the
-database cannot keep (a NUL in it, over 255 characters) with an error at every message.
-Here such requests get a 400 that says what is wrong, and nothing reaches a conversation.
+in one shared conversation), a JSON array or empty body with a 500, and fails on a sender the
+database cannot keep (a NUL in it, over 255 characters), on text that is not Unicode (a lone
+surrogate) and on metadata that is not an object or is nested thousands deep. Here such
+requests get a 400 that says what is wrong, and nothing reaches a conversation; of the
+metadata, only the language hint is kept, as on the website's channel.
 """
 
 from __future__ import annotations
@@ -21,7 +23,8 @@ from sanic.response import HTTPResponse
 
 from channels import health
 from channels.apology import apologising
-from stores.sql import sender_id_problem
+from components.language import kept_metadata
+from stores.sql import encodable, sender_id_problem
 
 
 def _body(request: Request) -> dict[str, Any]:
@@ -47,7 +50,16 @@ class RestInput(RasaRestInput):
         message = _body(req).get("message")
         if message is not None and not isinstance(message, str):
             raise InvalidUsage("'message' must be a string")
+        if message and not encodable(message):
+            raise InvalidUsage("'message' is not valid Unicode text (a lone surrogate)")
         return message or ""
+
+    def get_metadata(self, request: Request) -> dict[str, str]:
+        """Only the language hint (`{"language": "fr"}`), as on the website's channel."""
+        metadata = _body(request).get("metadata")
+        if metadata is not None and not isinstance(metadata, dict):
+            raise InvalidUsage('\'metadata\' must be a JSON object: {"language": "fr"}')
+        return kept_metadata(metadata)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[None]]) -> Blueprint:
         webhook = super().blueprint(apologising(on_new_message))

@@ -30,7 +30,7 @@ from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 
 from channels.apology import apologising
-from components.language import language_hint
+from components.language import kept_metadata
 from project import WEBCHAT_ORIGINS
 
 logger = logging.getLogger(__name__)
@@ -50,12 +50,6 @@ def literal_markdown(text: str) -> str:
     parts = _WEB_ADDRESS.split(text)  # odd indexes: the addresses
     escaped = (part if i % 2 else _MARKDOWN_SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
     return "".join(escaped).replace("\n", "  \n")
-
-
-def page_metadata(custom_data: object) -> dict[str, str]:
-    """What is kept of the page's `customData`: its language, if it is one the bot speaks."""
-    language = language_hint(custom_data)
-    return {"language": language} if language else {}
 
 
 def allowed_origins(environ: Mapping[str, str]) -> list[str] | str | None:
@@ -102,7 +96,7 @@ class SocketIOInput(RasaSocketIOInput):
 
         async def receive(message: UserMessage) -> None:
             message.output_channel = self.get_output_channel()
-            message.metadata = page_metadata(message.metadata)
+            message.metadata = kept_metadata(message.metadata)
             await handle(message)
 
         socketio = super().blueprint(receive)

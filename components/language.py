@@ -129,6 +129,13 @@ class LanguageIdentifier:
         return Verdict(supported=lexicon.vote(words) if lexicon and not sure else None)
 
 
+def kept_metadata(metadata: object) -> dict[str, str]:
+    """What a channel keeps of a message's metadata: its language hint, if the bot speaks it.
+    Nothing else a client sends is stored with the conversation."""
+    language = language_hint(metadata)
+    return {"language": language} if language else {}
+
+
 def language_hint(metadata: object) -> str | None:
     """The language a channel says the user reads ("fr", "en-GB", "fr_FR"), if supported."""
     if not isinstance(metadata, dict):

@@ -19,14 +19,16 @@ conversation changes only through a channel, so what is stored is what users sai
 told; a leaked token cannot retrain the bot or send messages to its users.
 
 Rasa's handlers answer 500 to requests they do not expect (a non-object body to
-`/model/parse`, read with `.get`; a conversation id PostgreSQL cannot store) and create a
-conversation when one that does not exist is read. Here such requests get a 4xx that says
-what is wrong, and reading never writes.
+`/model/parse`, read with `.get`; a conversation id PostgreSQL cannot store), look up a
+conversation id still percent-encoded, and create a conversation when one that does not exist
+is read. Here such requests get a 4xx that says what is wrong, the id is decoded, and reading
+never writes.
 """
 
 from __future__ import annotations
 
 import hmac
+import urllib.parse
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -53,7 +55,10 @@ async def _existing_conversation(request: Request) -> None:
     agent = request.app.ctx.agent
     if agent is None or not agent.is_ready():
         return  # Rasa's handler answers 409: no model loaded
-    conversation_id = request.match_info.get("conversation_id", "")
+    # Sanic hands Rasa the id as the address spells it, percent-encoded: "whatsapp%3A%2B223…"
+    # would name no stored conversation. Decoded here, for Rasa's handler too.
+    conversation_id = urllib.parse.unquote(request.match_info.get("conversation_id", ""))
+    request.match_info["conversation_id"] = conversation_id
     problem = sender_id_problem(conversation_id)
     if problem:
         raise _bad_request(f"conversation_id: {problem}", "conversation_id", "path")

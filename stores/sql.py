@@ -43,11 +43,18 @@ def sender_id_problem(sender_id: str) -> str | None:
         return f"it is longer than {MAX_SENDER_ID} characters"
     if "\x00" in sender_id:
         return "it contains a NUL character"
-    try:
-        sender_id.encode("utf-8")
-    except UnicodeEncodeError:
+    if not encodable(sender_id):
         return "it is not valid Unicode text (a lone surrogate)"
     return None
+
+
+def encodable(text: str) -> bool:
+    """Whether `text` is valid Unicode (JSON's "\\ud800" escape makes a lone surrogate)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 class SQLTrackerStore(tracker_store.SQLTrackerStore):

@@ -264,7 +264,8 @@ def our_bot(model: Path, workdir: Path, port: int) -> Bot:
     def start(port: int) -> dict[str, subprocess.Popen]:
         quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
         actions = action_server(actions_port, **quiet)
-        rasa = rasa_server(port, model, endpoints, ["--enable-api", "--auth-token", TOKEN], **quiet)
+        api = {**os.environ, "RASA_AUTH_TOKEN": TOKEN}  # `runtime` reads it there, never argv
+        rasa = rasa_server(port, model, endpoints, ["--enable-api"], api, **quiet)
         wait_until_up(f"http://127.0.0.1:{actions_port}/health", actions, 60)
         return {"rasa": rasa, "actions": actions}
 

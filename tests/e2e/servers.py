@@ -136,10 +136,11 @@ class ProductionServers(Servers):
         token: str,
         postgres_port: int = 5432,
         redis_port: int = 6379,
+        flags: Sequence[str] = (),
     ) -> None:
         self.token = token
         self.database = f"rasa_test_{uuid.uuid4().hex[:8]}"
-        env, flags = production_settings(
+        env, production_flags = production_settings(
             {
                 **os.environ,
                 "RASA_AUTH_TOKEN": token,
@@ -149,7 +150,9 @@ class ProductionServers(Servers):
                 "REDIS_PORT": str(redis_port),
             }
         )
-        super().__init__(workdir, actions_port, rasa_ports, PROFILES["production"], env, flags)
+        super().__init__(
+            workdir, actions_port, rasa_ports, PROFILES["production"], env, [*production_flags, *flags]
+        )
 
     def start(self) -> None:
         for name, number in (("PostgreSQL", 5432), ("Redis", 6379)):

@@ -41,12 +41,13 @@ bodies = st.one_of(
 ).map(lambda body: body if isinstance(body, bytes) else body.encode("utf-8", "surrogatepass"))
 
 
-@settings(
-    max_examples=EXAMPLES,
-    deadline=None,
-    database=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+# Requests to a real server: no deadline, no example database, large and slow inputs wanted.
+FUZZ = settings(
+    deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
 )
+
+
+@settings(FUZZ, max_examples=EXAMPLES)
 @given(body=bodies)
 def test_any_request_gets_a_reply_or_a_4xx(assistant, body):
     status, text = assistant.post(body)

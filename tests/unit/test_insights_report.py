@@ -7,6 +7,7 @@ table of a SQLite file; the expected numbers come from the conversations written
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 from datetime import datetime, timezone
@@ -279,10 +280,9 @@ def test_no_sender_id_phone_or_email_in_the_output(report) -> None:
         assert secret not in written
 
 
-def test_user_text_is_escaped(tmp_path: Path) -> None:
-    attack = '<script>alert("x")</script> =HYPERLINK("http://evil")'
-    script = {"s": conversation(DAY1, user(attack, "out_of_scope"), bot("utter_out_of_scope"))}
-    write_store(tmp_path / "rasa.db", script)
+def one_day_report(tmp_path: Path, typed: str, intent: str, reply: str) -> tuple[str, str]:
+    """The report's page and CSV for one message on DAY1, answered with `reply`."""
+    write_store(tmp_path / "rasa.db", {"s": conversation(DAY1, user(typed, intent, 1.0), bot(reply))})
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
         yaml.safe_dump({"tracker_store": {"dialect": "sqlite", "db": str(tmp_path / "rasa.db")}})
@@ -299,11 +299,17 @@ def test_user_text_is_escaped(tmp_path: Path) -> None:
             str(tmp_path),
         ]
     )
-    page = (tmp_path / "insights-2025-03-10-2025-03-10.html").read_text(encoding="utf-8")
+    return tuple(
+        (tmp_path / f"insights-2025-03-10-2025-03-10.{ext}").read_text(encoding="utf-8")
+        for ext in ("html", "csv")
+    )
+
+
+def test_user_text_is_escaped(tmp_path: Path) -> None:
+    attack = '<script>alert("x")</script> =HYPERLINK("http://evil")'
+    page, table = one_day_report(tmp_path, attack, "out_of_scope", "utter_out_of_scope")
     assert "<script>" not in page and "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
-    assert (
-        "\"'=HYPERLINK(" not in (tmp_path / "insights-2025-03-10-2025-03-10.csv").read_text()
-    )  # starts with <
+    assert "\"'=HYPERLINK(" not in table  # starts with <
 
 
 @pytest.mark.parametrize(
@@ -317,27 +323,9 @@ def test_user_text_is_escaped(tmp_path: Path) -> None:
 )
 def test_text_no_file_can_hold_is_shown_as_symbols(tmp_path: Path, typed: str, shown: str) -> None:
     """As channels store them: Rasa keeps a NUL or a lone surrogate (JSON-escaped) in the event."""
-    script = {"s": conversation(DAY1, user(typed, "nlu_fallback", 1.0), bot("utter_fallback"))}
-    write_store(tmp_path / "rasa.db", script)
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text(
-        yaml.safe_dump({"tracker_store": {"dialect": "sqlite", "db": str(tmp_path / "rasa.db")}})
-    )
-    main(
-        [
-            "--endpoints",
-            str(endpoints),
-            "--since",
-            "2025-03-10",
-            "--until",
-            "2025-03-10",
-            "--out",
-            str(tmp_path),
-        ]
-    )
-    with (tmp_path / "insights-2025-03-10-2025-03-10.csv").open(encoding="utf-8") as file:
-        assert [row["text"] for row in csv.DictReader(file)] == [shown]
-    assert shown in (tmp_path / "insights-2025-03-10-2025-03-10.html").read_text(encoding="utf-8")
+    page, table = one_day_report(tmp_path, typed, "nlu_fallback", "utter_fallback")
+    assert [row["text"] for row in csv.DictReader(io.StringIO(table))] == [shown]
+    assert shown in page
 
 
 def test_every_unanswered_name_exists(domain) -> None:

@@ -134,6 +134,9 @@ READS: dict[str, tuple[Callable[..., Any], str]] = {
         rasa_tracker_store.SQLTrackerStore.save,
         "_additional_events",
     ),
+    # runtime/api.py decodes the conversation id in the request's match_info, which Sanic then
+    # passes to Rasa's handler.
+    "Sanic hands the handler the match_info": (Sanic.handle_request, "match_info"),
 }
 
 

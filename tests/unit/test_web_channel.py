@@ -14,7 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from rasa.core.run import create_http_input_channels
 
-from channels.socketio import SocketIOInput, SocketIOOutput, allowed_origins, literal_markdown, page_metadata
+from channels.socketio import SocketIOInput, SocketIOOutput, allowed_origins, literal_markdown
+from components.language import kept_metadata
 from project import CREDENTIALS
 from tools.webpage import FILES, page_origins, page_server, security_policy
 
@@ -34,7 +35,7 @@ ESCAPED = re.compile(r"\\([\\`*{}\[\]()#+\-.!_>~|])")
     ],
 )
 def test_only_a_supported_page_language_is_kept(custom_data, metadata):
-    assert page_metadata(custom_data) == metadata
+    assert kept_metadata(custom_data) == metadata
 
 
 @pytest.mark.parametrize(
