@@ -187,6 +187,7 @@ def test_schemathesis_finds_no_server_error(production, tmp_path: Path) -> None:
             "--report-dir",
             str(tmp_path),
         ],
+        cwd=tmp_path,  # its cache (.schemathesis/) stays out of the repository
         env={"RASA_AUTH_TOKEN": TOKEN, "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
