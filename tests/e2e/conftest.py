@@ -1,7 +1,9 @@
 """Real servers for end-to-end tests: the action server and the Rasa server, on loopback.
 
 Started once per test session on ports of their own (the user's 5005/5055 stay free), with
-the trained model `make train` produced and a throw-away SQLite tracker store.
+the trained model `make train` produced and a throw-away SQLite tracker store. The Rasa
+server has every messaging channel on, replying to a stand-in of the platforms' APIs
+(`platform_standin`), so that the channel tests need no server of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import channel_accounts
+from tests.e2e.platform_standin import PlatformStandIn
 from tools.chat import ask
 from tools.serve import (
     MODEL,
@@ -37,8 +41,9 @@ WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 class Assistant:
     """The running assistant, seen from a client of its REST webhook."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, channels_env: dict[str, str]) -> None:
         self.workdir = workdir
+        self.channels_env = channels_env
         self.endpoints = local_endpoints(workdir / "endpoints.yml", ACTIONS_PORT, workdir / "rasa.db")
         self.logs = workdir
         self.actions: subprocess.Popen | None = None
@@ -63,7 +68,8 @@ class Assistant:
         self.start_rasa()
 
     def start_rasa(self) -> None:
-        env = with_page_origins(os.environ, WEB_PORT)  # its socket.io channel accepts the test page
+        # its socket.io channel accepts the test page; the messaging channels reply to the stand-in
+        env = {**with_page_origins(os.environ, WEB_PORT), **self.channels_env}
         output = {"stdout": self._log("rasa"), "stderr": subprocess.STDOUT}
         self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, env=env, **output)
         wait_until_up(ready_url(RASA_PORT), self.rasa, 240)
@@ -91,8 +97,17 @@ class Assistant:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory) -> Assistant:
-    running = Assistant(tmp_path_factory.mktemp("assistant"))
+def standin() -> PlatformStandIn:
+    """The platforms' APIs, as the messaging channels of the session's Rasa server see them."""
+    server = PlatformStandIn(channel_accounts.standin_tokens())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, standin) -> Assistant:
+    running = Assistant(tmp_path_factory.mktemp("assistant"), channel_accounts.environment(standin.url))
     running.start()
     yield running
     running.stop()
