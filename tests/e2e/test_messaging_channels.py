@@ -160,12 +160,15 @@ def telegram_texts(platforms: PlatformStandIn, chat: int) -> list[str]:
 
 
 def test_telegram_sets_its_webhook_with_a_secret_token(platforms):
+    # asked again here (the server also asks once started, maybe just after the stand-in was cleared)
     status, _ = get("telegram/set_webhook")
     assert status == 200
-    [call] = platforms.received("telegram", "setWebhook")
-    assert call.params["url"] == f"{accounts.PUBLIC}/telegram/webhook"
-    assert call.params["secret_token"] == accounts.TELEGRAM_SECRET
-    assert json.loads(call.params["allowed_updates"]) == ["message", "callback_query"]
+    calls = platforms.received("telegram", "setWebhook")
+    assert calls, "setWebhook was not called"
+    for call in calls:
+        assert call.params["url"] == f"{accounts.PUBLIC}/telegram/webhook"
+        assert call.params["secret_token"] == accounts.TELEGRAM_SECRET
+        assert json.loads(call.params["allowed_updates"]) == ["message", "callback_query"]
     assert platforms.received("telegram", "getMe"), "the token's bot was not checked"
 
 
