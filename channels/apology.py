@@ -9,6 +9,10 @@ waiting. Here every message gets a reply, in the conversation's language, from t
 - a turn that failed outright (PostgreSQL or Redis unreachable) gets
   `utter_service_unavailable`: the message was not stored, and the user is asked to send it
   again rather than believe it was heard.
+
+A reply the platform refused (`channels.outbound.SendFailed`, once the plain-text fallback of
+`channels.limits` failed too) is logged and not counted: a turn whose every reply was refused
+gets the apology, and the turn itself is still stored.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ from rasa.shared.core.events import SlotSet
 from rasa.shared.core.trackers import DialogueStateTracker
 from sanic import Sanic
 
+from channels.outbound import SendFailed
+
 logger = logging.getLogger(__name__)
 
 ACTION_FAILED = "utter_action_failed"
@@ -31,7 +37,7 @@ Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
 class _CountingOutputChannel(OutputChannel):
-    """Passes every reply on to the real channel and counts them."""
+    """Passes every reply on to the real channel and counts those the platform took."""
 
     def __init__(self, inner: OutputChannel) -> None:
         self.inner = inner
@@ -41,8 +47,12 @@ class _CountingOutputChannel(OutputChannel):
         return self.inner.name()
 
     async def send_response(self, recipient_id: str, message: dict[str, Any]) -> None:
+        try:
+            await self.inner.send_response(recipient_id, message)
+        except SendFailed as refusal:  # Rasa would drop the whole turn: it is kept, and logged
+            logger.error("A reply to sender %s was not delivered: %s", recipient_id, refusal)
+            return
         self.sent += 1
-        await self.inner.send_response(recipient_id, message)
 
 
 async def _tracker_for_reply(agent: Agent, message: UserMessage, stored: bool) -> DialogueStateTracker:
@@ -69,8 +79,12 @@ async def _reply(response: str, message: UserMessage, channel: OutputChannel, st
     agent = Sanic.get_app().ctx.agent
     tracker = await _tracker_for_reply(agent, message, stored)
     reply = await agent.nlg.generate(response, tracker, channel.name())
-    if reply:
+    if not reply:
+        return
+    try:
         await channel.send_response(message.sender_id, reply)
+    except SendFailed as refusal:
+        logger.error("The apology to sender %s was not delivered either: %s", message.sender_id, refusal)
 
 
 def apologising(on_new_message: Handler) -> Handler:

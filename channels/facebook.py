@@ -1,80 +1,140 @@
-"""Facebook Messenger (POST /webhooks/facebook/webhook): Rasa's channel, signed requests only.
+"""Facebook Messenger (POST /webhooks/facebook/webhook): Meta's webhook, signed, and its Send API.
 
-Rasa's route answers a request with a wrong signature with a 200 ("not validated"), checks only
-the SHA-1 `X-Hub-Signature` (with whichever hash the header names), builds its Graph API client
-inside the route, and handles only the first message of a delivery, though Meta batches
-several under load. The route is rebuilt here on Rasa's `Messenger`: the SHA-256
-`X-Hub-Signature-256` Meta documents today is checked (SHA-1 when it is the only one sent), a
-mismatch gets a 403, replies go to `api_url` when one is given, and every message is handled.
+Rasa's route answered a forged request with 200 ("not validated"), checked only the SHA-1
+signature, handled only the first message of a batched delivery, answered the 👍 key (a "like"
+sticker, sent as an image) with "I didn't understand", and sent replies with a blocking client
+that took a refused message for a sent one: a greeting whose button titles were over Meta's
+20 characters reached nobody, and no apology either. Here (`channels.graph` for the shared
+parts):
+
+- every message of a delivery is read: text, a quick reply's or a postback button's payload,
+  the like sticker as a rating (`/feedback_helpful`), a location or an attachment without text
+  (`channels.unreadable`); echoes of the page's own messages, delivery and read receipts,
+  reactions, other stickers and the rest get a 200 and no answer;
+- the sender is marked seen and shown the typing indicator before the answer;
+- buttons: up to 3 in a button template (text up to 640 characters), else up to 13 quick
+  replies (text up to 2,000), titles of at most 20 characters, payloads of at most 1,000.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-from collections.abc import Callable, Mapping
+from typing import Any
 
+from rasa.core.channels.channel import OutputChannel
 from rasa.core.channels.facebook import FacebookInput as RasaFacebookInput
-from rasa.core.channels.facebook import Messenger
-from sanic import Blueprint, response
 from sanic.request import Request
-from sanic.response import HTTPResponse
 
-from channels.apology import Handler
+from channels.buttons import ButtonLimits
+from channels.graph import GRAPH_API_URL, GraphAPI, MetaWebhook
+from channels.inbound import Inbound, items, mapping, string
 from channels.messaging import MessagingChannel
+from channels.outbound import SendFailed
 
-# The headers Meta signs with, preferred first: (header, prefix of its value, hash).
-SIGNATURES: tuple[tuple[str, str, Callable], ...] = (
-    ("X-Hub-Signature-256", "sha256=", hashlib.sha256),
-    ("X-Hub-Signature", "sha1=", hashlib.sha1),
-)
-
-
-def is_signed(secret: str, body: bytes, headers: Mapping[str, str]) -> bool:
-    """Whether `body` carries Meta's signature made with the app secret."""
-    for header, prefix, digest in SIGNATURES:
-        if header in headers:
-            expected = prefix + hmac.new(secret.encode(), body, digest).hexdigest()
-            return hmac.compare_digest(expected, headers[header])
-    return False
+# The 👍 key's stickers (small, medium, large), as Meta sends them.
+LIKE_STICKERS = frozenset({369239263222822, 369239343222814, 369239383222810})
+RATING = "/feedback_helpful"
+TEMPLATE_BUTTONS = ButtonLimits(count=3, title=20, payload=1000, text=640)
+QUICK_REPLIES = ButtonLimits(count=13, title=20, payload=1000, text=2000)
 
 
-class FacebookInput(MessagingChannel, RasaFacebookInput):
-    """Rasa's Messenger channel: SHA-256 signatures, 403 when forged, configurable Graph API."""
+def read_delivery(payload: Any) -> list[Inbound]:
+    """The messages to answer in one webhook delivery from Meta (see the module's docstring)."""
+    payload = mapping(payload)
+    if payload.get("object") != "page":
+        return []
+    events = (
+        mapping(event)
+        for entry in items(payload.get("entry"))
+        for event in items(mapping(entry).get("messaging"))
+    )
+    return [update for event in events if (update := _read_event(event)) is not None]
+
+
+def _read_event(event: Any) -> Inbound | None:
+    sender = string(mapping(event.get("sender")).get("id"))
+    message, postback = mapping(event.get("message")), mapping(event.get("postback"))
+    update_id = (
+        string(message.get("mid") or postback.get("mid")) or f"{sender}:{string(event.get('timestamp'))}"
+    )
+    if not sender or message.get("is_echo"):
+        return None
+    if postback:
+        payload = string(postback.get("payload"))
+        return Inbound(update_id, sender, payload) if payload else None
+    quick_reply = string(mapping(message.get("quick_reply")).get("payload"))
+    text = string(message.get("text")).strip()
+    if quick_reply or text:
+        return Inbound(update_id, sender, quick_reply or text)
+    attachments = [mapping(a) for a in items(message.get("attachments"))]
+    stickers = {mapping(a.get("payload")).get("sticker_id") for a in attachments} | {
+        message.get("sticker_id")
+    }
+    if stickers & LIKE_STICKERS:
+        return Inbound(update_id, sender, RATING)
+    if any(s for s in stickers if s) or not attachments:  # another sticker: a gesture, no reply due
+        return None
+    if any(a.get("type") == "location" for a in attachments):
+        return Inbound(update_id, sender, kind="location")
+    return Inbound(update_id, sender, kind="media")
+
+
+class MessengerOutput(OutputChannel):
+    """The Send API (`/me/messages`) within Meta's limits; refusals raise `SendFailed`."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "facebook"
+
+    def __init__(self, graph: GraphAPI) -> None:
+        self.graph = graph
+
+    async def send(self, recipient_id: str, message: dict[str, Any]) -> None:
+        body = {"recipient": {"id": recipient_id}, "messaging_type": "RESPONSE", "message": message}
+        await self.graph.post("me/messages", body)
+
+    async def send_action(self, recipient_id: str, action: str) -> None:
+        await self.graph.post("me/messages", {"recipient": {"id": recipient_id}, "sender_action": action})
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        for part in text.strip().split("\n\n"):
+            await self.send(recipient_id, {"text": part})
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        await self.send(recipient_id, {"attachment": {"type": "image", "payload": {"url": image}}})
+
+    async def send_custom_json(self, recipient_id: str, json_message: dict[str, Any], **kwargs: Any) -> None:
+        await self.send(recipient_id, json_message)
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        if template := TEMPLATE_BUTTONS.fit(text, buttons):
+            choices = [{"type": "postback", "title": b.title, "payload": b.payload} for b in template]
+            template_payload = {"template_type": "button", "text": text, "buttons": choices}
+            await self.send(recipient_id, {"attachment": {"type": "template", "payload": template_payload}})
+        elif quick := QUICK_REPLIES.fit(text, buttons):
+            replies = [{"content_type": "text", "title": b.title, "payload": b.payload} for b in quick]
+            await self.send(recipient_id, {"text": text, "quick_replies": replies})
+        else:
+            raise SendFailed("Messenger", f"{len(buttons)} buttons fit neither a template nor quick replies")
+
+
+class FacebookInput(MetaWebhook, MessagingChannel, RasaFacebookInput):
+    """Rasa's Messenger channel read and answered as in the module's docstring."""
 
     max_characters = 2000  # Send API: "text must be UTF-8 and has a 2000 character limit"
 
-    def is_authentic(self, request: Request) -> bool:
-        return is_signed(self.fb_secret, request.body, request.headers)
+    def configure(self, credentials: dict[str, Any]) -> None:
+        super().configure(credentials)
+        self.meta_verify_token, self.meta_app_secret = self.fb_verify, self.fb_secret
+        self.graph = GraphAPI("Messenger", self.api_url or GRAPH_API_URL, self.fb_access_token)
 
-    def messenger(self, on_new_message: Handler) -> Messenger:
-        """Rasa's Messenger for one message, its client sending to `api_url` if given."""
-        messenger = Messenger(self.fb_access_token, on_new_message)
-        if self.api_url:
-            messenger.client.graph_url = self.api_url.rstrip("/")
-        return messenger
+    def read(self, request: Request) -> list[Inbound]:
+        return read_delivery(request.json)
 
-    def blueprint(self, on_new_message: Handler) -> Blueprint:
-        webhook = Blueprint("fb_webhook", __name__)
-        handler = self.replying(on_new_message)
+    def get_output_channel(self) -> MessengerOutput:
+        return MessengerOutput(self.graph)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
-
-        @webhook.route("/webhook", methods=["GET"])
-        async def token_verification(request: Request) -> HTTPResponse:
-            """Meta's check when the webhook is set up: echo the challenge to the right token."""
-            if request.args.get("hub.verify_token") == self.fb_verify:
-                return response.text(request.args.get("hub.challenge"))
-            return response.text("invalid verify token", status=403)
-
-        @webhook.route("/webhook", methods=["POST"])
-        async def webhook_message(request: Request) -> HTTPResponse:
-            metadata = self.get_metadata(request)
-            for entry in request.json.get("entry", []):
-                for event in entry.get("messaging", []):  # Rasa's Messenger handles one at a time
-                    await self.messenger(handler).handle({"entry": [{"messaging": [event]}]}, metadata)
-            return response.text("success")
-
-        return self.secured(webhook)
+    async def acknowledge(self, update: Inbound, output: MessengerOutput) -> None:
+        for action in ("mark_seen", "typing_on"):
+            await output.send_action(update.sender, action)

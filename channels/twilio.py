@@ -2,31 +2,78 @@
 
 Rasa's Twilio channel, twice: one number per channel, as a reply goes out from the channel's
 number (an SMS number cannot answer on WhatsApp), each with its own limit. Rasa's channel
-checks no signature; here a request without Twilio's valid `X-Twilio-Signature` gets a 403.
-Twilio signs the address it was given: behind a proxy, set `webhook_url` to that address.
+checks no signature, answers a message without text (a picture, a location) with a 500, and
+logs a refused send as if it were done. Here:
+
+- `X-Twilio-Signature` is checked over the form exactly as Twilio posted it: Twilio signs every
+  parameter, the empty ones too (`ToCity=`, `Body=` with a picture), so a check over a parsed
+  form that drops them would refuse genuine messages. Twilio signs the address it was given:
+  behind a proxy, set `webhook_url` to that address.
+- A picture or a location without text gets `channels.unreadable`'s reply; a status callback
+  (`MessageStatus`) gets a 200 and no answer.
+- Twilio is answered with empty TwiML (the replies go through its REST API, from a thread so
+  that the server is not blocked); a refusal raises `SendFailed`.
 """
 
 from __future__ import annotations
 
+import asyncio
+import urllib.parse
+from collections.abc import Mapping
 from typing import Any
 
 from rasa.core.channels.twilio import TwilioInput as RasaTwilioInput
 from rasa.core.channels.twilio import TwilioOutput as RasaTwilioOutput
-from sanic import Blueprint
+from requests import RequestException
+from sanic import response
 from sanic.request import Request
+from sanic.response import HTTPResponse
+from twilio.base.exceptions import TwilioRestException
 from twilio.request_validator import RequestValidator
 
-from channels.apology import Handler
+from channels.inbound import Inbound
 from channels.messaging import MessagingChannel
+from channels.outbound import SendFailed
+
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+
+
+def posted_form(body: bytes) -> dict[str, str]:
+    """The form Twilio posted, blank values kept (they are signed too)."""
+    return dict(urllib.parse.parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True))
+
+
+def read_message(form: Mapping[str, str]) -> list[Inbound]:
+    """The message to answer in a Twilio webhook, if it is one (not a status callback)."""
+    sender = form.get("From", "").strip()
+    if not sender or "MessageStatus" in form or form.get("SmsStatus", "received") != "received":
+        return []
+    found = {"id": form.get("MessageSid") or None, "sender": sender}
+    text = form.get("Body", "").strip()
+    if text:
+        return [Inbound(text=text, **found)]
+    if form.get("Latitude") and form.get("Longitude"):
+        return [Inbound(kind="location", **found)]
+    if form.get("NumMedia", "0").strip() not in ("", "0"):
+        return [Inbound(kind="media", **found)]
+    return []
 
 
 class TwilioOutput(RasaTwilioOutput):
-    """Rasa's Twilio client, sending to `api_url` when one is given."""
+    """Rasa's Twilio client, sending to `api_url` when one is given; refusals raise `SendFailed`."""
 
     def __init__(self, account_sid: str, auth_token: str, number: str, api_url: str | None) -> None:
         super().__init__(account_sid, auth_token, number)
         if api_url:
             self.api.base_url = api_url.rstrip("/")
+
+    async def _send_message(self, message_data: dict[str, Any]) -> Any:
+        try:
+            return await asyncio.to_thread(self.messages.create, **message_data)
+        except TwilioRestException as error:
+            raise SendFailed("Twilio", f"HTTP {error.status}, error {error.code}: {error.msg}") from error
+        except RequestException as error:
+            raise SendFailed("Twilio", f"no answer ({type(error).__name__})") from error
 
 
 class TwilioInput(MessagingChannel, RasaTwilioInput):
@@ -50,11 +97,17 @@ class TwilioInput(MessagingChannel, RasaTwilioInput):
     def is_authentic(self, request: Request) -> bool:
         signature = request.headers.get("X-Twilio-Signature", "")
         return RequestValidator(self.auth_token).validate(
-            self.webhook_url or request.url, request.form, signature
+            self.webhook_url or request.url, posted_form(request.body), signature
         )
 
+    def read(self, request: Request) -> list[Inbound]:
+        return read_message(posted_form(request.body))
 
-class WhatsAppInput(TwilioInput):
+    def accepted(self) -> HTTPResponse:
+        return response.text(EMPTY_TWIML, content_type="text/xml")
+
+
+class TwilioWhatsAppInput(TwilioInput):
     """WhatsApp through Twilio (numbers written `whatsapp:+14155238886`)."""
 
     max_characters = 1600  # Twilio's limit for a WhatsApp message body
@@ -63,7 +116,3 @@ class WhatsAppInput(TwilioInput):
     @classmethod
     def name(cls) -> str:
         return "twilio_whatsapp"
-
-    def blueprint(self, on_new_message: Handler) -> Blueprint:
-        # Rasa names the blueprint "twilio_webhook" for both channels; Sanic wants unique names.
-        return super().blueprint(on_new_message).copy(f"{self.name()}_webhook")

@@ -2,7 +2,9 @@
 
 Started once per test session (`tests/e2e/servers.py`) on ports of their own (the user's
 5005/5055 stay free; E2E_PORT_OFFSET moves them), with the trained model `make train`
-produced and a throw-away SQLite tracker store.
+produced and a throw-away SQLite tracker store. The Rasa server has every messaging channel
+on, replying to a stand-in of the platforms' APIs (`platform_standin`), so that the channel
+tests need no server of their own.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e import channel_accounts
+from tests.e2e.platform_standin import PlatformStandIn
 from tests.e2e.servers import Servers, e2e_port
 from tools.chat import ask
 from tools.serve import with_page_origins
@@ -27,9 +31,10 @@ WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 class Assistant(Servers):
     """The running assistant, seen from a client of its REST webhook."""
 
-    def __init__(self, workdir: Path) -> None:
-        # Its socket.io channel accepts the test page.
-        super().__init__(workdir, ACTIONS_PORT, [RASA_PORT], env=with_page_origins(os.environ, WEB_PORT))
+    def __init__(self, workdir: Path, channels_env: dict[str, str]) -> None:
+        # Its socket.io channel accepts the test page; the messaging channels reply to the stand-in.
+        env = {**with_page_origins(os.environ, WEB_PORT), **channels_env}
+        super().__init__(workdir, ACTIONS_PORT, [RASA_PORT], env=env)
 
     def post(self, body: bytes) -> tuple[int, str]:
         """A raw request to the webhook: its status and body, whatever they are."""
@@ -49,8 +54,17 @@ class Assistant(Servers):
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory) -> Assistant:
-    running = Assistant(tmp_path_factory.mktemp("assistant"))
+def standin() -> PlatformStandIn:
+    """The platforms' APIs, as the messaging channels of the session's Rasa server see them."""
+    server = PlatformStandIn(channel_accounts.standin_tokens())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, standin) -> Assistant:
+    running = Assistant(tmp_path_factory.mktemp("assistant"), channel_accounts.environment(standin.url))
     running.start()
     yield running
     running.stop()

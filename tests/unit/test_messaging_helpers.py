@@ -1,6 +1,6 @@
 """The messaging channels' pieces, without a server or a network: message splitting,
-credentials from the environment, signatures, Telegram's language hint, and each channel
-built from credentials.yml as the server builds it."""
+credentials from the environment, Meta's signatures and handshake, and each channel built
+from credentials.yml as the server builds it."""
 
 from __future__ import annotations
 
@@ -16,20 +16,23 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.run import create_http_input_channels
 
 from channels.environment import resolve
-from channels.facebook import FacebookInput, is_signed
+from channels.facebook import FacebookInput
+from channels.graph import is_signed, subscription_reply
 from channels.messaging import ChannelOff
 from channels.rest import RestInput
 from channels.slack import SlackInput
 from channels.splitting import ELLIPSIS, split_message
-from channels.telegram import TelegramInput, user_language
-from channels.twilio import TwilioInput, WhatsAppInput
+from channels.telegram import TelegramInput
+from channels.twilio import TwilioInput, TwilioWhatsAppInput
+from channels.whatsapp import WhatsAppInput
 from project import CREDENTIALS
 
-MESSAGING = (TelegramInput, SlackInput, FacebookInput, TwilioInput, WhatsAppInput)
+MESSAGING = (TelegramInput, SlackInput, FacebookInput, TwilioInput, TwilioWhatsAppInput, WhatsAppInput)
 SECRETS = {
     "TELEGRAM_ACCESS_TOKEN": "123456:not-a-token",
     "TELEGRAM_BOT_USERNAME": "unicef_mali_bot",
     "TELEGRAM_WEBHOOK_URL": "https://bot.example.org/webhooks/telegram/webhook",
+    "TELEGRAM_SECRET_TOKEN": "not-a-secret",
     "SLACK_BOT_TOKEN": "xoxb-not-a-token",
     "SLACK_SIGNING_SECRET": "not-a-secret",
     "FACEBOOK_VERIFY_TOKEN": "verify",
@@ -39,12 +42,17 @@ SECRETS = {
     "TWILIO_AUTH_TOKEN": "not-a-token",
     "TWILIO_SMS_NUMBER": "+14155550134",
     "TWILIO_WHATSAPP_NUMBER": "whatsapp:+14155238886",
+    "WHATSAPP_ACCESS_TOKEN": "not-a-token",
+    "WHATSAPP_APP_SECRET": "not-a-secret",
+    "WHATSAPP_VERIFY_TOKEN": "verify",
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
 }
 API_URLS = {
     "TELEGRAM_API_URL": "http://127.0.0.1:9/telegram",
     "SLACK_API_URL": "http://127.0.0.1:9/slack",
     "FACEBOOK_API_URL": "http://127.0.0.1:9/facebook",
     "TWILIO_API_URL": "http://127.0.0.1:9/twilio",
+    "WHATSAPP_API_URL": "http://127.0.0.1:9/whatsapp",
 }
 SENTENCE = "Gao: field office opened in 2013, 14 staff on the ground. "
 
@@ -124,18 +132,17 @@ class TestSignaturesAndHints:
         assert not is_signed("secret", self.BODY, {})
 
     @pytest.mark.parametrize(
-        "update, language",
+        "args, status",
         [
-            ({"message": {"from": {"id": 1, "language_code": "fr"}, "text": "Gao ?"}}, "fr"),
-            ({"edited_message": {"from": {"id": 1, "language_code": "en-GB"}}}, "en-GB"),
-            ({"callback_query": {"from": {"id": 1, "language_code": "en"}, "data": "/help"}}, "en"),
-            ({"message": {"from": {"id": 1}, "text": "Gao ?"}}, None),
-            ({"channel_post": {"text": "Gao ?"}}, None),
-            ("not an update", None),
+            ({"hub.mode": "subscribe", "hub.verify_token": "verify", "hub.challenge": "42"}, 200),
+            ({"hub.mode": "subscribe", "hub.verify_token": "other", "hub.challenge": "42"}, 403),
+            ({"hub.verify_token": "verify", "hub.challenge": "42"}, 403),
+            ({}, 403),
         ],
     )
-    def test_telegram_users_language(self, update, language):
-        assert user_language(update) == language
+    def test_metas_handshake(self, args, status):
+        reply = subscription_reply(args, "verify")
+        assert reply.status == status and (status != 200 or reply.body == b"42")
 
 
 class TestChannelsFromCredentials:
@@ -170,8 +177,9 @@ class TestChannelsFromCredentials:
         assert (
             channels["SlackInput"].get_output_channel("C1").client.base_url == API_URLS["SLACK_API_URL"] + "/"
         )
-        assert channels["FacebookInput"].messenger(None).client.graph_url == API_URLS["FACEBOOK_API_URL"]
-        for name in ("TwilioInput", "WhatsAppInput"):
+        assert channels["FacebookInput"].graph.base_url == API_URLS["FACEBOOK_API_URL"]
+        assert channels["WhatsAppInput"].graph.base_url == API_URLS["WHATSAPP_API_URL"]
+        for name in ("TwilioInput", "TwilioWhatsAppInput"):
             assert channels[name].get_output_channel().api.base_url == API_URLS["TWILIO_API_URL"]
 
     def test_replies_go_to_the_platforms_by_default(self, monkeypatch):
@@ -179,11 +187,8 @@ class TestChannelsFromCredentials:
         telegram = channels["TelegramInput"].get_output_channel()
         assert telegram.server.api_url("T", "getMe").startswith("https://api.telegram.org/")
         assert channels["SlackInput"].get_output_channel("C1").client.base_url == "https://slack.com/api/"
-        assert (
-            channels["FacebookInput"]
-            .messenger(None)
-            .client.graph_url.startswith("https://graph.facebook.com/")
-        )
+        for name in ("FacebookInput", "WhatsAppInput"):
+            assert channels[name].graph.base_url.startswith("https://graph.facebook.com/v")
         assert channels["TwilioInput"].get_output_channel().api.base_url == "https://api.twilio.com"
 
     @pytest.mark.parametrize("channel_class", MESSAGING)
@@ -221,7 +226,7 @@ class TestChannelsFromCredentials:
         collected = CollectingOutputChannel()
         asyncio.run(channel.replying(bot)(UserMessage("Gao ?", collected, "user")))
         [sent] = collected.messages
-        if channel_class in (TwilioInput, WhatsAppInput):
+        if channel_class in (TwilioInput, TwilioWhatsAppInput):
             assert sent["text"] == "Gao : bureau de zone ouvert en 2013.\n• Et Mopti ?\n• Aide"
             assert not sent.get("buttons")
         else:
