@@ -22,13 +22,11 @@ from pathlib import Path
 
 import yaml
 
-from tools.chat import chat
+from tools.chat import chat, health_url
+from tools.paths import MODEL, PROFILES, ROOT
 from tools.webpage import ORIGINS_VARIABLE, page_origins, page_server
 
-ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-MODEL = ROOT / "models" / "assistant.tar.gz"
-PROFILES = {"default": ROOT / "endpoints.yml", "production": ROOT / "endpoints.production.yml"}
 WEB_HOST, WEB_PORT = "127.0.0.1", 8080
 # What endpoints.production.yml reads from the environment, when it is not set: the servers
 # on this machine, as the machines of this project run them.
@@ -138,7 +136,7 @@ def rasa_server(
 
 def ready_url(rasa_port: int) -> str:
     """Ready once the model is loaded and both stores answer (`channels.health`)."""
-    return f"http://127.0.0.1:{rasa_port}/webhooks/rest/health"
+    return health_url(f"http://127.0.0.1:{rasa_port}")
 
 
 def with_page_origins(env: Mapping[str, str], web_port: int) -> dict[str, str]:
