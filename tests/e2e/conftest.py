@@ -1,7 +1,9 @@
 """Real servers for end-to-end tests: the action server and the Rasa server, on loopback.
 
 Started once per test session on ports of their own (the user's 5005/5055 stay free), with
-the trained model `make train` produced and a throw-away SQLite tracker store.
+the trained model `make train` produced and a throw-away SQLite tracker store. Its Teams
+channel is on, with Microsoft's services at a stand-in (`microsoft`), which it calls only
+when a Teams activity arrives.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import subprocess
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.e2e.platform_standin import PlatformStandIn, botframework_environment
 from tools.chat import ask
 from tools.serve import (
     MODEL,
@@ -37,8 +41,9 @@ WEBHOOK = f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook"
 class Assistant:
     """The running assistant, seen from a client of its REST webhook."""
 
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, env: dict[str, str] | None = None) -> None:
         self.workdir = workdir
+        self.env = env or {}  # for the Rasa server, over the test's environment
         self.endpoints = local_endpoints(workdir / "endpoints.yml", ACTIONS_PORT, workdir / "rasa.db")
         self.logs = workdir
         self.actions: subprocess.Popen | None = None
@@ -63,7 +68,8 @@ class Assistant:
         self.start_rasa()
 
     def start_rasa(self) -> None:
-        env = with_page_origins(os.environ, WEB_PORT)  # its socket.io channel accepts the test page
+        # its socket.io channel accepts the test page
+        env = with_page_origins({**os.environ, **self.env}, WEB_PORT)
         output = {"stdout": self._log("rasa"), "stderr": subprocess.STDOUT}
         self.rasa = rasa_server(RASA_PORT, MODEL, self.endpoints, env=env, **output)
         wait_until_up(ready_url(RASA_PORT), self.rasa, 240)
@@ -91,8 +97,17 @@ class Assistant:
 
 
 @pytest.fixture(scope="session")
-def assistant(tmp_path_factory) -> Assistant:
-    running = Assistant(tmp_path_factory.mktemp("assistant"))
+def microsoft() -> Iterator[PlatformStandIn]:
+    """Microsoft's side of the Bot Framework (keys, tokens, Bot Connector), on loopback."""
+    server = PlatformStandIn()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def assistant(tmp_path_factory, microsoft) -> Assistant:
+    running = Assistant(tmp_path_factory.mktemp("assistant"), botframework_environment(microsoft))
     running.start()
     yield running
     running.stop()

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.run import create_http_input_channels
 
+from channels.botframework import BotFrameworkInput
 from channels.environment import resolve
 from channels.facebook import FacebookInput, is_signed
 from channels.messaging import ChannelOff
@@ -26,7 +27,7 @@ from channels.telegram import TelegramInput, user_language
 from channels.twilio import TwilioInput, WhatsAppInput
 
 CREDENTIALS = Path(__file__).resolve().parents[2] / "credentials.yml"
-MESSAGING = (TelegramInput, SlackInput, FacebookInput, TwilioInput, WhatsAppInput)
+MESSAGING = (TelegramInput, SlackInput, FacebookInput, TwilioInput, WhatsAppInput, BotFrameworkInput)
 SECRETS = {
     "TELEGRAM_ACCESS_TOKEN": "123456:not-a-token",
     "TELEGRAM_BOT_USERNAME": "unicef_mali_bot",
@@ -40,12 +41,17 @@ SECRETS = {
     "TWILIO_AUTH_TOKEN": "not-a-token",
     "TWILIO_SMS_NUMBER": "+14155550134",
     "TWILIO_WHATSAPP_NUMBER": "whatsapp:+14155238886",
+    "BOTFRAMEWORK_APP_ID": "3b6c8a2e-5d1f-4e7a-9c0b-8f2d6e4a1c57",
+    "BOTFRAMEWORK_APP_PASSWORD": "not-a-secret",
+    "BOTFRAMEWORK_TENANT_ID": "0f4e2b1a-7c3d-4a5e-8b9f-6d2c1e0a3b48",
 }
 API_URLS = {
     "TELEGRAM_API_URL": "http://127.0.0.1:9/telegram",
     "SLACK_API_URL": "http://127.0.0.1:9/slack",
     "FACEBOOK_API_URL": "http://127.0.0.1:9/facebook",
     "TWILIO_API_URL": "http://127.0.0.1:9/twilio",
+    "BOTFRAMEWORK_OPENID_URL": "http://127.0.0.1:9/botframework/openid",
+    "BOTFRAMEWORK_LOGIN_URL": "http://127.0.0.1:9/botframework",
 }
 SENTENCE = "Gao: field office opened in 2013, 14 staff on the ground. "
 
