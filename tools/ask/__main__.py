@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import time
 import urllib.error
@@ -108,7 +109,11 @@ def main(argv: list[str] | None = None) -> int:
 async def _in_process(args: argparse.Namespace, show: Printer) -> int:
     from tools.ask import local
 
-    local.train()
+    try:
+        local.train()
+    except subprocess.CalledProcessError as error:
+        print(f"ask: `make train` failed (exit code {error.returncode}); see above", file=sys.stderr)
+        return 1
     if not args.model.exists():
         print(f"ask: {args.model} is missing: run `make train` first", file=sys.stderr)
         return 2
