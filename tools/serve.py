@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from project import ACTIONS_HOST, CREDENTIALS, LOOPBACK, MODEL, PROFILES, RASA_HOST, ROOT, WEBCHAT_ORIGINS
-from tools.chat import chat
+from tools.chat import chat, health_url
 from tools.webpage import page_origins, page_server
 
 BIN = Path(sys.executable).parent
@@ -155,7 +155,7 @@ def reachable(host: str | None) -> str:
 
 def ready_url(rasa_port: int, host: str | None = None) -> str:
     """Ready once the model is loaded and both stores answer (`channels.health`)."""
-    return f"http://{reachable(host)}:{rasa_port}/webhooks/rest/health"
+    return health_url(f"http://{reachable(host)}:{rasa_port}")
 
 
 def with_page_origins(env: Mapping[str, str], web_port: int) -> dict[str, str]:

@@ -3,8 +3,8 @@
 Started once per test session (`tests/e2e/servers.py`) on ports of their own (the user's
 5005/5055 stay free; E2E_PORT_OFFSET moves them), with the trained model `make train`
 produced and a throw-away SQLite tracker store. The Rasa server has every messaging channel
-on, replying to a stand-in of the platforms' APIs (`platform_standin`), so that the channel
-tests need no server of their own.
+on, Teams included, replying to one stand-in of the platforms' APIs and of Microsoft's services
+(`platform_standin`), so that the channel tests need no server of their own.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e import channel_accounts
-from tests.e2e.platform_standin import PlatformStandIn
+from tests.e2e.platform_standin import PlatformStandIn, botframework_environment
 from tests.e2e.servers import Servers, e2e_port
 from tools.chat import ask
 from tools.serve import with_page_origins
@@ -63,8 +63,15 @@ def standin() -> PlatformStandIn:
 
 
 @pytest.fixture(scope="session")
+def microsoft(standin) -> PlatformStandIn:
+    """Microsoft's side of the Bot Framework (keys, tokens, Bot Connector): the same stand-in."""
+    return standin
+
+
+@pytest.fixture(scope="session")
 def assistant(tmp_path_factory, standin) -> Assistant:
-    running = Assistant(tmp_path_factory.mktemp("assistant"), channel_accounts.environment(standin.url))
+    env = {**channel_accounts.environment(standin.url), **botframework_environment(standin)}
+    running = Assistant(tmp_path_factory.mktemp("assistant"), env)
     running.start()
     yield running
     running.stop()

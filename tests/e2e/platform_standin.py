@@ -13,6 +13,12 @@ answer (Meta: a button title over 20 characters refuses the whole message; Teleg
 data over 64 bytes; Slack: `ok: false`), so a message built beyond a limit shows in a test as
 a refused call. `refuse(platform, when)` makes it refuse more (a page whose templates Meta
 rejects), to test what the bot does then.
+
+It also stands in for Microsoft's side of the Bot Framework (Teams): the OpenID configuration
+and key set the Bot Connector signs with (`/botframework/openid`, `/botframework/keys`: the
+test's own keys, `botframework_keys`), the identity platform's token endpoint
+(`/botframework/<tenant>/oauth2/v2.0/token`) and the Bot Connector's "reply to activity"
+(`/botframework/v3/conversations/<id>/activities/<id>`), the activities' serviceUrl.
 """
 
 from __future__ import annotations
@@ -22,11 +28,17 @@ import json
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
+# The Azure Bot's app registration (single-tenant) the Teams channel runs as in the tests.
+BOTFRAMEWORK_APP = {
+    "app_id": "3b6c8a2e-5d1f-4e7a-9c0b-8f2d6e4a1c57",
+    "app_password": "Qx8~not-a-real-client-secret",
+    "tenant_id": "0f4e2b1a-7c3d-4a5e-8b9f-6d2c1e0a3b48",
+}
 TELEGRAM_BOT = {"id": 6021452387, "is_bot": True, "first_name": "UNICEF Mali", "username": "unicef_mali_bot"}
 
 
@@ -38,8 +50,9 @@ class Call:
     platform: str
     method: str
     params: dict[str, Any]
-    headers: dict[str, str]
+    headers: dict[str, str] = field(default_factory=dict)
     refusal: str | None = None
+    path: dict[str, str] = field(default_factory=dict)  # the route's parameters
 
 
 class PlatformStandIn:
@@ -49,6 +62,7 @@ class PlatformStandIn:
         self.tokens = tokens  # platform -> the credential its requests must carry
         self.calls: list[Call] = []
         self._refusals: dict[str, Callable[[Call], bool]] = {}
+        self.botframework_keys: list[dict[str, Any]] = []  # the JWK set served as the Bot Connector's
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
         self._runner: web.AppRunner | None = None
@@ -65,6 +79,12 @@ class PlatformStandIn:
         app.router.add_post("/facebook/me/{method}", self._facebook)
         app.router.add_post("/whatsapp/{phone}/{method}", self._whatsapp)
         app.router.add_post("/twilio/2010-04-01/Accounts/{sid}/{method}", self._twilio)
+        app.router.add_get("/botframework/{method:openid|keys}", self._botframework_keys)
+        app.router.add_post("/botframework/{tenant}/oauth2/v2.0/{method:token}", self._botframework_token)
+        app.router.add_post(
+            "/botframework/v3/conversations/{conversation}/{method:activities}/{activity}",
+            self._botframework_reply,
+        )
         self._runner = web.AppRunner(app)
         threading.Thread(target=self._loop.run_forever, daemon=True).start()
         asyncio.run_coroutine_threadsafe(self._serve(), self._loop).result(10)
@@ -106,18 +126,23 @@ class PlatformStandIn:
             time.sleep(0.1)
         return calls
 
-    async def _record(self, request: web.Request, platform: str, check: Callable[[dict], str | None]) -> Call:
-        if request.content_type == "application/json":
+    async def _record(
+        self, request: web.Request, platform: str, check: Callable[[dict], str | None] = lambda _: None
+    ) -> Call:
+        if request.method == "GET":
+            params = dict(request.query)
+        elif request.content_type == "application/json":
             params = await request.json()
         else:
             params = dict(await request.post())
-        call = Call(platform, request.match_info["method"], params, dict(request.headers))
+        path = dict(request.match_info)
+        call = Call(platform, path.pop("method"), params, dict(request.headers), path=path)
         refusal = check(params)
         with self._lock:
             when = self._refusals.get(platform)
         if refusal is None and when is not None and when(call):
             refusal = "refused by the test"
-        call = Call(call.platform, call.method, call.params, call.headers, refusal)
+        call = Call(call.platform, call.method, call.params, call.headers, refusal, path)
         with self._lock:
             self.calls.append(call)
         return call
@@ -200,6 +225,38 @@ class PlatformStandIn:
         reply = {"sid": sid, "status": "queued", **{k.lower(): v for k, v in call.params.items()}}
         return web.json_response(reply, status=201)
 
+    # Microsoft's Bot Framework: its keys, its token endpoint, the Bot Connector.
+
+    async def _botframework_keys(self, request: web.Request) -> web.Response:
+        call = await self._record(request, "botframework")
+        if call.method == "keys":
+            return web.json_response({"keys": self.botframework_keys})
+        # The Bot Connector's OpenID configuration as Microsoft documents it ("Authenticate
+        # requests from the Bot Connector service to your bot"), its key set here.
+        return web.json_response(
+            {
+                "issuer": "https://api.botframework.com",
+                "authorization_endpoint": "https://invalid.botframework.com",
+                "jwks_uri": f"{self.url}/botframework/keys",
+                "id_token_signing_alg_values_supported": ["RS256"],
+                "token_endpoint_auth_methods_supported": ["private_key_jwt"],
+            }
+        )
+
+    async def _botframework_token(self, request: web.Request) -> web.Response:
+        await self._record(request, "botframework")
+        # the token response Microsoft documents ("Authenticate requests from your bot to the
+        # Bot Connector service", step 2)
+        access_token = f"stand-in-token-{len(self.calls)}"
+        return web.json_response(
+            {"token_type": "Bearer", "expires_in": 3600, "ext_expires_in": 3600, "access_token": access_token}
+        )
+
+    async def _botframework_reply(self, request: web.Request) -> web.Response:
+        await self._record(request, "botframework")
+        # 201 and the new activity's id, as the Bot Connector answered in botbuilder-js's recordings
+        return web.json_response({"id": f"1:stand-in-activity-{len(self.calls)}"}, status=201)
+
 
 def _meta_error(code: int, message: str, status: int = 400) -> web.Response:
     error = {"message": message, "type": "OAuthException", "code": code, "fbtrace_id": "AbCdEfGhIjK"}
@@ -253,12 +310,12 @@ def _messenger_refusal(params: dict) -> str | None:
     replies = message.get("quick_replies") or []
     if len(replies) > 13:
         return "(#100) param message[quick_replies] must have at most 13 elements"
-    for field, items in (("attachment][payload][buttons", buttons), ("quick_replies", replies)):
+    for where, items in (("attachment][payload][buttons", buttons), ("quick_replies", replies)):
         for i, item in enumerate(items):
             if len(item.get("title", "")) > 20:
-                return f"(#100) Param message[{field}][{i}][title] must be at most 20 characters"
+                return f"(#100) Param message[{where}][{i}][title] must be at most 20 characters"
             if len(item.get("payload", "")) > 1000:
-                return f"(#100) Param message[{field}][{i}][payload] must be at most 1000 characters"
+                return f"(#100) Param message[{where}][{i}][payload] must be at most 1000 characters"
     return None
 
 
@@ -298,3 +355,14 @@ def _twilio_refusal(params: dict) -> str | None:
     if len(params.get("Body", "")) > 1600:
         return "The concatenated message body exceeds the 1600 character limit."
     return None
+
+
+def botframework_environment(standin: PlatformStandIn) -> dict[str, str]:
+    """The Teams channel's variables, with Microsoft's services at the stand-in."""
+    return {
+        "BOTFRAMEWORK_APP_ID": BOTFRAMEWORK_APP["app_id"],
+        "BOTFRAMEWORK_APP_PASSWORD": BOTFRAMEWORK_APP["app_password"],
+        "BOTFRAMEWORK_TENANT_ID": BOTFRAMEWORK_APP["tenant_id"],
+        "BOTFRAMEWORK_OPENID_URL": f"{standin.url}/botframework/openid",
+        "BOTFRAMEWORK_LOGIN_URL": f"{standin.url}/botframework",
+    }

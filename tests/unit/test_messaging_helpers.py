@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from rasa.core.run import create_http_input_channels
 
+from channels.botframework import BotFrameworkInput
 from channels.environment import resolve
 from channels.facebook import FacebookInput
 from channels.graph import is_signed, subscription_reply
@@ -27,7 +28,15 @@ from channels.twilio import TwilioInput, TwilioWhatsAppInput
 from channels.whatsapp import WhatsAppInput
 from project import CREDENTIALS
 
-MESSAGING = (TelegramInput, SlackInput, FacebookInput, TwilioInput, TwilioWhatsAppInput, WhatsAppInput)
+MESSAGING = (
+    TelegramInput,
+    SlackInput,
+    FacebookInput,
+    TwilioInput,
+    TwilioWhatsAppInput,
+    WhatsAppInput,
+    BotFrameworkInput,
+)
 SECRETS = {
     "TELEGRAM_ACCESS_TOKEN": "123456:not-a-token",
     "TELEGRAM_BOT_USERNAME": "unicef_mali_bot",
@@ -46,6 +55,9 @@ SECRETS = {
     "WHATSAPP_APP_SECRET": "not-a-secret",
     "WHATSAPP_VERIFY_TOKEN": "verify",
     "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+    "BOTFRAMEWORK_APP_ID": "3b6c8a2e-5d1f-4e7a-9c0b-8f2d6e4a1c57",
+    "BOTFRAMEWORK_APP_PASSWORD": "not-a-secret",
+    "BOTFRAMEWORK_TENANT_ID": "0f4e2b1a-7c3d-4a5e-8b9f-6d2c1e0a3b48",
 }
 API_URLS = {
     "TELEGRAM_API_URL": "http://127.0.0.1:9/telegram",
@@ -53,6 +65,8 @@ API_URLS = {
     "FACEBOOK_API_URL": "http://127.0.0.1:9/facebook",
     "TWILIO_API_URL": "http://127.0.0.1:9/twilio",
     "WHATSAPP_API_URL": "http://127.0.0.1:9/whatsapp",
+    "BOTFRAMEWORK_OPENID_URL": "http://127.0.0.1:9/botframework/openid",
+    "BOTFRAMEWORK_LOGIN_URL": "http://127.0.0.1:9/botframework",
 }
 SENTENCE = "Gao: field office opened in 2013, 14 staff on the ground. "
 
