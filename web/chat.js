@@ -28,6 +28,7 @@ const TEXT = {
     send: "Envoyer",
     you: "Vous",
     assistant: "Assistant",
+    said: `${NNBSP}: `, // "Vous : …", what a screen reader reads before each message
     choices: "Réponses proposées",
     connecting: "Connexion à l'assistant…",
     offline:
@@ -49,6 +50,7 @@ const TEXT = {
     send: "Send",
     you: "You",
     assistant: "Assistant",
+    said: ": ",
     choices: "Suggested replies",
     connecting: "Connecting to the assistant…",
     offline:
@@ -186,7 +188,7 @@ class Chat {
   connected(confirmed) {
     const sessionId = confirmed && confirmed.session_id ? confirmed.session_id : confirmed;
     if (sessionId !== this.store.sessionId) {
-      // A new conversation: greet in the page's language (a payload names its entities, NLU does not run).
+      // A new conversation: greet in the page's language (the payload names the intent and the language).
       this.store.sessionId = sessionId;
       this.store.messages = [];
       this.list.replaceChildren();
@@ -246,7 +248,7 @@ class Chat {
       buttons: (message.buttons || message.quick_replies || []).map((b) => ({ title: b.title, payload: b.payload })),
     };
     this.add(kept);
-    const line = element("p", "", `${this.text.assistant}: ${kept.text}`);
+    const line = element("p", "", `${this.text.assistant}${this.text.said}${kept.text}`);
     this.announcer.append(line);
     while (this.announcer.childElementCount > ANNOUNCED) {
       this.announcer.firstElementChild.remove();
@@ -266,7 +268,7 @@ class Chat {
   show(message) {
     const item = element("li", `message ${message.from === "user" ? "from-user" : "from-bot"}`);
     const speaker = message.from === "user" ? this.text.you : this.text.assistant;
-    item.append(element("span", "visually-hidden", `${speaker}: `));
+    item.append(element("span", "visually-hidden", `${speaker}${this.text.said}`));
     if (message.from === "user") {
       item.append(element("div", "bubble", message.text));
     } else {
