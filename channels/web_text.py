@@ -4,7 +4,8 @@ The replies are written for every channel (domain.yml, the actions); only the ch
 this form, from the socket.io channel, so SMS and the other channels are unchanged:
 
 - a narrow no-break space (U+202F) instead of the ordinary space before « : ; ? ! » and
-  inside « », so that a line never starts with the mark (French typography);
+  inside « », so that a line never starts with the mark (French typography; English puts no
+  space there, so its replies are unchanged);
 - blocks: paragraphs, and lists where a reply joins items with semicolons after a colon
   ("Issues: a; b; c."), each item of a list one line; a short label ("Sectors:", "More:")
   opens a new paragraph, so that a long answer reads as a card;
@@ -35,17 +36,15 @@ Part = dict[str, str]
 Block = dict[str, Any]
 
 
+def _french_spaces(text: str) -> str:
+    text = _SPACE_BEFORE_MARK.sub(NARROW_NO_BREAK_SPACE, text)
+    return _SPACE_AFTER_GUILLEMET.sub(NARROW_NO_BREAK_SPACE, text)
+
+
 def typography(text: str) -> str:
     """French spacing: a narrow no-break space before « : ; ? ! » and inside « » (web addresses untouched)."""
     pieces = WEB_ADDRESS.split(text)  # odd indexes: the addresses
-    return "".join(
-        piece
-        if i % 2
-        else _SPACE_AFTER_GUILLEMET.sub(
-            NARROW_NO_BREAK_SPACE, _SPACE_BEFORE_MARK.sub(NARROW_NO_BREAK_SPACE, piece)
-        )
-        for i, piece in enumerate(pieces)
-    )
+    return "".join(piece if i % 2 else _french_spaces(piece) for i, piece in enumerate(pieces))
 
 
 def parts(text: str) -> list[Part]:
@@ -65,9 +64,9 @@ def _list_items(items: str) -> list[str]:
     ("Mopti: a; b; Gao: c" is two items: an office and its issues each)."""
     items_found: list[str] = []
     pieces = [piece.strip() for piece in items.split(";")]
-    labelled = any(_LABEL.match(piece + " ") for piece in pieces)
+    labelled = any(_LABEL.match(piece) for piece in pieces)
     for piece in pieces:
-        if labelled and items_found and not _LABEL.match(piece + " "):
+        if labelled and items_found and not _LABEL.match(piece):
             items_found[-1] += f"; {piece}"
         else:
             items_found.append(piece)
@@ -103,7 +102,7 @@ def blocks(text: str) -> list[Block]:
 
 
 def web_message(text: str) -> dict[str, Any]:
-    """A bot text as the page shows it: `blocks`, and `text` (one line, links decoded) to announce."""
+    """A bot text as the page shows it: `blocks`, and `text` (spaced, links decoded) for the live region."""
     shown = typography(text)
     spoken = WEB_ADDRESS.sub(lambda address: unquote(address[0]), shown)
     return {"text": spoken, "blocks": blocks(shown)}
