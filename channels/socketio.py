@@ -1,4 +1,4 @@
-"""The socket.io channel of the website's chat widget (rasa-webchat, `web/`): Rasa's, plus
+"""The socket.io channel of the website's chat (`web/chat.js`): Rasa's, plus
 
 - the page's language: the widget sends its `customData` with every message, which Rasa
   takes as the message's metadata (`metadata_key: customData`). Only the language is kept,
@@ -10,9 +10,8 @@
   Here the allowed origins come from WEBCHAT_ORIGINS (`tools.serve` sets the page's own);
   unset, only the Rasa server's own origin is accepted;
 - buttons that stay under their message (`SocketIOOutput.send_text_with_buttons`);
-- text shown as text: the widget renders the bot's text as Markdown (HTML escaped, but links,
-  `javascript:` ones included, and images active), and replies quote the dataset and what the
-  user typed. The text is sent with Markdown escaped, so the widget shows it as written;
+- replies as the page shows them (`channels.web_text`): French spacing, lists as lists, links
+  decoded, and only http(s) addresses as links. The page puts text in as text, never as HTML;
 - as in the REST channel: an apology instead of silence.
 """
 
@@ -20,7 +19,6 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -30,26 +28,11 @@ from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
 from sanic import Blueprint
 
 from channels.apology import apologising
+from channels.web_text import web_message
 from components.language import kept_metadata
 from project import WEBCHAT_ORIGINS
 
 logger = logging.getLogger(__name__)
-
-# What the widget's Markdown parser (remark-parse in GFM mode) takes as escapable.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*{}\[\]()#+\-.!_>~|])")
-# A web address, left as it is so that it stays a link: no brackets, quotes or spaces in it,
-# and no punctuation at its end (the sentence's).
-_WEB_ADDRESS = re.compile(r"(https?://[^\s<>()\[\]{}|\\^`\"']*[^\s<>()\[\]{}|\\^`\"'.,;:!?])")
-
-
-def literal_markdown(text: str) -> str:
-    """`text` as Markdown that renders as `text` itself: punctuation escaped, line breaks kept.
-
-    http(s) addresses (the dataset's source page) stay links; nothing else can become one.
-    """
-    parts = _WEB_ADDRESS.split(text)  # odd indexes: the addresses
-    escaped = (part if i % 2 else _MARKDOWN_SPECIAL.sub(r"\\\1", part) for i, part in enumerate(parts))
-    return "".join(escaped).replace("\n", "  \n")
 
 
 def allowed_origins(environ: Mapping[str, str]) -> list[str] | str | None:
@@ -64,27 +47,27 @@ def allowed_origins(environ: Mapping[str, str]) -> list[str] | str | None:
 
 
 class SocketIOOutput(RasaSocketIOOutput):
-    """Rasa's socket.io output, with the text escaped for the widget's Markdown and buttons
-    that stay under their message."""
+    """Rasa's socket.io output, with each text as the page shows it and buttons that stay
+    under their message."""
 
     async def _send_message(self, socket_id: str, response: Any) -> None:
         text = response.get("text")
         if isinstance(text, str):
-            response = {**response, "text": literal_markdown(text)}
+            response = {**response, **web_message(text)}
         await super()._send_message(socket_id, response)
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
-        """As `buttons`, not Rasa's `quick_replies`: the widget hides quick replies as soon as
-        another message follows (the feedback question after an answer hid the office buttons).
-        Title and payload only: a button is never a link."""
+        """As `buttons` under their message, not Rasa's `quick_replies` (a reply of their own):
+        the office buttons stay with the answer they belong to. Title and payload only: a
+        button is never a link."""
         choices = [{"title": button["title"], "payload": button["payload"]} for button in buttons]
         await self._send_message(recipient_id, {"text": text, "buttons": choices})
 
 
 class SocketIOInput(RasaSocketIOInput):
-    """Rasa's socket.io channel for the page's widget (see the module's docstring)."""
+    """Rasa's socket.io channel for the page's chat (see the module's docstring)."""
 
     def get_output_channel(self) -> OutputChannel | None:
         if self.sio is None:  # Rasa's warning: no server to send through yet

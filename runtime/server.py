@@ -22,13 +22,14 @@ def _redact_logs(_app: Sanic, _loop: AbstractEventLoop) -> None:
     redaction.install()
 
 
-def _configure_agent(app: Sanic, _loop: AbstractEventLoop) -> None:
+async def _configure_agent(app: Sanic, _loop: AbstractEventLoop) -> None:
     agent_setup.configure(app.ctx.agent)
+    await agent_setup.warm_up(app.ctx.agent)
 
 
 def listeners(api_token: str | None) -> list[Listener]:
     """(listener, event) pairs. The API's guard is registered before Sanic fixes its routes
     (`main_process_start`); the log filter once Rasa has set up its log handlers; the agent is
-    configured once Rasa has loaded it (`after_server_start`)."""
+    configured and warmed up once Rasa has loaded it (`after_server_start`)."""
     guard = [(partial(_guard_api, api_token), "main_process_start")] if api_token else []
     return [*guard, (_redact_logs, "before_server_start"), (_configure_agent, "after_server_start")]

@@ -1,10 +1,10 @@
-"""The demo page with the chat widget (`web/`), served from this machine: nothing from a CDN.
+"""The demo page with the chat (`web/`), served from this machine: nothing from a CDN.
 
-A fixed list of files, nothing else: the page, its script and style, the widget's bundle
-from `web/node_modules` (`make web` installs it with `npm ci`) and `/config.js`, which tells
-the page where Rasa's socket.io channel is. The Content-Security-Policy lets the page run
-only these scripts and connect only to that channel (the widget's stylesheet also asks
-Google Fonts for a font: refused, the page uses the system's).
+A fixed list of files, nothing else: the page, its script and style, socket.io-client's
+browser bundle from `web/node_modules` (`make web` installs it with `npm ci`) and
+`/config.js`, which tells the page where Rasa's socket.io channel is. The
+Content-Security-Policy lets the page run only these scripts, load nothing from elsewhere and
+connect only to that channel.
 """
 
 from __future__ import annotations
@@ -23,12 +23,12 @@ from project import ROOT
 logger = logging.getLogger(__name__)
 
 WEB = ROOT / "web"
-WIDGET = WEB / "node_modules" / "rasa-webchat" / "lib" / "index.js"
+SOCKET_IO = WEB / "node_modules" / "socket.io-client" / "dist" / "socket.io.min.js"
 FILES = {
     "/": (WEB / "index.html", "text/html; charset=utf-8"),
     "/chat.js": (WEB / "chat.js", "text/javascript; charset=utf-8"),
     "/style.css": (WEB / "style.css", "text/css; charset=utf-8"),
-    "/vendor/rasa-webchat.js": (WIDGET, "text/javascript; charset=utf-8"),
+    "/vendor/socket.io.js": (SOCKET_IO, "text/javascript; charset=utf-8"),
 }
 
 
@@ -46,9 +46,8 @@ def security_policy(socket_url: str) -> str:
         [
             "default-src 'none'",
             "script-src 'self'",
-            "style-src 'self' 'unsafe-inline'",  # the widget injects its styles
+            "style-src 'self'",
             "img-src 'self' data:",
-            "font-src 'self' data:",
             f"connect-src {channel.scheme}://{channel.netloc} {websocket.scheme}://{websocket.netloc}",
             "base-uri 'none'",
             "form-action 'none'",
@@ -91,8 +90,8 @@ class _PageHandler(BaseHTTPRequestHandler):
 @contextmanager
 def page_server(port: int, socket_url: str, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve the page on `host:port` (0: any free port) for the duration of the block; yields its address."""
-    if not WIDGET.exists():
-        raise SystemExit(f"{WIDGET.relative_to(WEB.parent)} is missing: run `make web` (npm ci in web/)")
+    if not SOCKET_IO.exists():
+        raise SystemExit(f"{SOCKET_IO.relative_to(WEB.parent)} is missing: run `make web` (npm ci in web/)")
     server = ThreadingHTTPServer((host, port), partial(_PageHandler, socket_url=socket_url))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, name="page-server", daemon=True)
