@@ -100,7 +100,7 @@ def to(calls: list[Call], recipient: Callable[[Call], Any], user: Any) -> list[C
 
 
 def log_of(assistant) -> str:
-    return (assistant.logs / "rasa.log").read_text(errors="replace")
+    return assistant.log(f"rasa-{RASA_PORT}").read_text(errors="replace")
 
 
 def post_to_meta(channel: str, payload: Any, secret: str, signed: bool = True) -> int:
