@@ -40,6 +40,8 @@ class Question(str, Enum):
     OFFICE_RANKING = "office_ranking"
     OFFICES_OPENED_IN = "offices_opened_in"
     OFFICE_LIST = "office_list"
+    UNICEF_PARTNER = "unicef_partner"
+    UNLISTED_FACT = "unlisted_fact"
 
 
 OFFICE_QUESTIONS = frozenset(
@@ -52,6 +54,13 @@ OFFICE_QUESTIONS = frozenset(
         Question.OFFICE_OVERVIEW,
     }
 )
+# The office fact each cue of `actions.cues.ATTRIBUTE_CUES` asks for.
+ATTRIBUTE_QUESTIONS = {
+    "opening": Question.OFFICE_OPENING,
+    "staff": Question.OFFICE_STAFF,
+    "sectors": Question.OFFICE_SECTORS,
+    "regions": Question.OFFICE_REGIONS,
+}
 
 
 @dataclass(frozen=True)
@@ -91,11 +100,15 @@ def refine(question: Question, mentions: Mentions, context: Context) -> Question
         return Question.OFFICE_WORKS_ON
     if question == Question.OFFICE_WORKS_ON and not mentions.office and not context.office:
         return Question.OFFICES_WORKING_ON
+    if question == Question.OFFICES_WORKING_ON and mentions.ranking:  # "the largest team among ..."
+        return Question.OFFICE_RANKING
     return question
 
 
 def followup(mentions: Mentions, context: Context) -> Question | None:
     """The question "And Kayes?" / "What about FGM?" stands for, given the last one."""
+    if mentions.asked and (mentions.office or context.office):  # « et cb de pers ? »
+        return ATTRIBUTE_QUESTIONS[mentions.asked[0]]
     if mentions.office:
         if context.question in OFFICE_QUESTIONS:
             return context.question
@@ -178,6 +191,8 @@ class _Answerer:
             Question.OFFICE_RANKING: self.office_ranking,
             Question.OFFICES_OPENED_IN: self.offices_opened_in,
             Question.OFFICE_LIST: self.office_list,
+            Question.UNICEF_PARTNER: self.unicef_partner,
+            Question.UNLISTED_FACT: self.unlisted_fact,
         }
         handler = handlers.get(question) or (lambda: self.about_office(question))
         result = handler()
@@ -280,17 +295,32 @@ class _Answerer:
                 if match.kind == "topic"
                 else self._names(offices)
             )
+        if self.said.negated:
+            return self._offices_not_working_on(offices, label, term_key)
         if not offices:
             return self._done(Reply("utter_no_office_works_on", {"term": label}), term=term_key)
         return self._done(
             Reply(
-                "utter_offices_working_on",
-                {"term": label, "offices": details},
+                "utter_one_office_works_on" if len(offices) == 1 else "utter_offices_working_on",
+                {"term": label, "offices": details, "count": number(len(offices), self.lang)},
                 office_buttons(offices, self.lang),
             ),
             office=offices[0].id if len(offices) == 1 else None,
             term=term_key,
         )
+
+    def _offices_not_working_on(self, working: Sequence[Office], label: str, term_key: str) -> Answer:
+        """The field offices whose listed work does not include the term (the complement)."""
+        others = [o for o in self.data.field_offices if o not in working]
+        if not others:
+            reply = Reply("utter_every_office_works_on", {"term": label, "offices": self._names(working)})
+        else:
+            reply = Reply(
+                "utter_offices_not_working_on",
+                {"term": label, "offices": self._names(others), "count": number(len(others), self.lang)},
+                office_buttons(others, self.lang),
+            )
+        return self._done(reply, term=term_key)
 
     def office_works_on(self) -> Answer:
         office, failed = self._resolve_office()
@@ -322,23 +352,96 @@ class _Answerer:
     # -- one office ---------------------------------------------------------------------
 
     def about_office(self, question: Question) -> Answer:
+        """One or more facts ("when did it open and how many staff?") of one or more offices."""
+        asked = [ATTRIBUTE_QUESTIONS[a] for a in self.said.asked]
+        questions = asked if question in asked and len(asked) > 1 else [question]
+        if len(self.said.offices) > 1:
+            offices = [self.data.office(o) for o in self.said.offices]
+            replies = [r for q in questions for r in self._of_offices(q, offices)]
+            return self._done(*replies)
         office, failed = self._resolve_office()
         if failed:
             return failed
-        replies = {
+        facts = {
             Question.OFFICE_OPENING: self._opening,
             Question.OFFICE_STAFF: self._staff,
             Question.OFFICE_SECTORS: self._sectors,
             Question.OFFICE_ISSUES: self._issues,
             Question.OFFICE_REGIONS: self._regions,
             Question.OFFICE_OVERVIEW: self._overview,
-        }[question](office)
-        return self._done(*replies, office=office.id)
+        }
+        return self._done(*(r for q in questions for r in facts[q](office)), office=office.id)
+
+    def _of_offices(self, question: Question, offices: Sequence[Office]) -> list[Reply]:
+        """A fact of several named offices: compared where there are two, summed for staff."""
+        if question == Question.OFFICE_STAFF:
+            return self._compare_staff(offices)
+        if question == Question.OFFICE_OPENING:
+            return self._compare_opening(offices)
+        return [r for o in offices for r in self._office_fact(question, o)]
+
+    def _office_fact(self, question: Question, office: Office) -> list[Reply]:
+        return _Answerer(self.data, self.lang, Mentions(office=office.id), self.context).about_office(
+            question
+        ).replies
+
+    def _compare_staff(self, offices: Sequence[Office]) -> list[Reply]:
+        known = sorted((o for o in offices if o.staff is not None), key=lambda o: -o.staff)
+        unknown = [r for o in offices if o.staff is None for r in self._staff(o)]
+        total = number(sum(o.staff for o in known), self.lang)
+        if len(known) == 2 and known[0].staff != known[1].staff:
+            more, fewer = known
+            reply = Reply(
+                "utter_compare_staff",
+                {
+                    "more": more.name(self.lang),
+                    "fewer": fewer.name(self.lang),
+                    "more_staff": number(more.staff, self.lang),
+                    "fewer_staff": number(fewer.staff, self.lang),
+                    "difference": number(more.staff - fewer.staff, self.lang),
+                    "total": total,
+                },
+            )
+        elif len(known) > 1 and len({o.staff for o in known}) == 1:
+            staff = number(known[0].staff, self.lang)
+            reply = Reply("utter_same_staff", {"offices": self._names(known), "staff": staff})
+        elif known:
+            breakdown = join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in known], self.lang)
+            reply = Reply("utter_staff_of_offices", {"breakdown": breakdown, "total": total})
+        else:
+            return unknown
+        return [reply, *unknown]
+
+    def _compare_opening(self, offices: Sequence[Office]) -> list[Reply]:
+        dated = sorted((o for o in offices if o.opened), key=_opened)
+        unknown = [r for o in offices if o.opened is None for r in self._opening(o)]
+        if len(dated) == 2 and dated[0].opened.year != dated[1].opened.year:
+            older, newer = dated
+            reply = Reply(
+                "utter_compare_opening",
+                {
+                    "older": older.name(self.lang),
+                    "newer": newer.name(self.lang),
+                    "older_date": opening_date(older.opened, self.lang),
+                    "newer_date": opening_date(newer.opened, self.lang),
+                    "years": number(newer.opened.year - older.opened.year, self.lang),
+                },
+            )
+        elif len(dated) > 1 and len({o.opened.year for o in dated}) == 1:
+            year = str(dated[0].opened.year)
+            reply = Reply("utter_same_opening", {"offices": self._names(dated), "year": year})
+        elif dated:
+            reply = Reply("utter_openings_of_offices", {"openings": self._openings_of(dated)})
+        else:
+            return unknown
+        return [reply, *unknown]
 
     def _opening(self, office: Office) -> list[Reply]:
         params = self._office_params(office)
         if office.opened is None:
             return [Reply("utter_office_opening_unknown", {**params, **self._country()})]
+        if self.said.month and office.opened.month is None:
+            return [Reply("utter_office_opening_month_unknown", {**params, "date": str(office.opened.year)})]
         return [Reply("utter_office_opening", {**params, "date": opening_date(office.opened, self.lang)})]
 
     def _staff(self, office: Office) -> list[Reply]:
@@ -531,29 +634,59 @@ class _Answerer:
         return self._done(*replies)
 
     def office_ranking(self) -> Answer:
+        """The first (or second) office by age or staff: of all field offices, of those that
+        work on a term, or between the offices named ("which is older, Gao or Mopti?")."""
         match = self.vocab.rankings.resolve(self.said.ranking)
         if match is None:
             return self._done(Reply("utter_ask_ranking"))
         ranking = match.id
-        field_offices = self.data.field_offices
-        if ranking in ("oldest", "newest"):
-            dated = [o for o in field_offices if o.opened]
-            key = lambda o: (o.opened.year, o.opened.month or 0)  # noqa: E731
+        by_date = ranking in ("oldest", "newest")
+        if len(self.said.offices) > 1:
+            offices = [self.data.office(o) for o in self.said.offices]
+            return self._done(*(self._compare_opening(offices) if by_date else self._compare_staff(offices)))
+        term, term_key = None, None
+        candidates = self.data.field_offices
+        if self.said.term:
+            found, failed = self._resolve_term()
+            if failed:
+                return failed
+            term, term_key = found, f"{found.kind}:{found.id}"
+            candidates = [o for o in candidates if self._works_on(o, found)]
+        key: Callable[[Office], tuple] = _opened if by_date else (lambda o: (o.staff,))
+        known = [o for o in candidates if (o.opened if by_date else o.staff is not None)]
+        values = sorted({key(o) for o in known}, reverse=ranking not in ("oldest", "fewest_staff"))
+        if not values:
+            return self._done(Reply("utter_no_office_works_on", {"term": self._quoted_term(term)}))
+        place = 1 if self.said.second and len(values) > 1 else 0
+        winners = [o for o in known if key(o) == values[place]]
+        params = {"offices": self._names(winners), "ranking": self.data.ranking(ranking).label(self.lang)}
+        value = "date" if by_date else "staff"
+        params[value] = self._value(winners[0], by_date)
+        if place:
+            first = [o for o in known if key(o) == values[0]]
+            response = f"utter_ranking_second_{value}"
+            params.update({"first": self._names(first), f"first_{value}": self._value(first[0], by_date)})
+        elif term:
+            response = f"utter_ranking_among_{value}"
+            params["term"] = self._quoted_term(term)
         else:
-            dated = [o for o in field_offices if o.staff is not None]
-            key = lambda o: o.staff  # noqa: E731
-        pick = min if ranking in ("oldest", "fewest_staff") else max
-        best = key(pick(dated, key=key))
-        winners = [o for o in dated if key(o) == best]
-        params = {"offices": self._names(winners)}
-        if ranking in ("oldest", "newest"):
-            params["date"] = opening_date(winners[0].opened, self.lang)
-        else:
-            params["staff"] = number(winners[0].staff, self.lang)
+            response = f"utter_{ranking}_office"
         return self._done(
-            Reply(f"utter_{ranking}_office", params, office_buttons(winners, self.lang)),
+            Reply(response, params, office_buttons(winners, self.lang)),
             office=winners[0].id if len(winners) == 1 else None,
+            term=term_key,
         )
+
+    def _value(self, office: Office, by_date: bool) -> str:
+        return opening_date(office.opened, self.lang) if by_date else number(office.staff, self.lang)
+
+    def _quoted_term(self, match: Match | None) -> str:
+        return quoted(self._term_label(match), self.lang) if match else ""
+
+    def _works_on(self, office: Office, match: Match) -> bool:
+        if match.kind == "sector":
+            return match.id in office.sectors
+        return any(i in office.issues for i in self._issues_of(match))
 
     def offices_opened_in(self) -> Answer:
         found = YEAR.search(self.said.year or "")
@@ -561,6 +694,15 @@ class _Answerer:
             return self._done(Reply("utter_ask_year", {"openings": self._openings()}))
         year = int(found.group(1))
         offices = self.data.offices_opened_in(year)
+        if self.said.negated:
+            others = [o for o in self.data.field_offices if o not in offices]
+            return self._done(
+                Reply(
+                    "utter_offices_not_opened_in",
+                    {"year": str(year), "openings": self._openings_of(others) if others else "—"},
+                    office_buttons(others, self.lang),
+                )
+            )
         if not offices:
             return self._done(
                 Reply("utter_no_office_opened_in", {"year": str(year), "openings": self._openings()})
@@ -575,7 +717,41 @@ class _Answerer:
         )
 
     def _openings(self) -> str:
-        dated = sorted(
-            (o for o in self.data.offices if o.opened), key=lambda o: (o.opened.year, o.opened.month or 0)
-        )
+        return self._openings_of([o for o in self.data.offices if o.opened])
+
+    def _openings_of(self, offices: Sequence[Office]) -> str:
+        dated = sorted((o for o in offices if o.opened), key=_opened)
         return join([f"{o.name(self.lang)} {opening_date(o.opened, self.lang)}" for o in dated], self.lang)
+
+    # -- the page's country paragraph, and what the page does not say -------------------
+
+    def unicef_partner(self) -> Answer:
+        country = self.data.country
+        return self._done(
+            Reply(
+                "utter_unicef_partner",
+                {
+                    "partner": country.partner(self.lang),
+                    "aim": country.aim(self.lang),
+                    "main": self.data.main_office.name(self.lang),
+                    "count": number(len(self.data.field_offices), self.lang),
+                    "offices": self._names(self.data.field_offices),
+                },
+            )
+        )
+
+    def unlisted_fact(self) -> Answer:
+        """Who runs an office, its address, its budget...: said to be unknown, with what is known."""
+        text = self.said.office or self.said.place
+        office = self.vocab.offices.resolve(text) if text else None
+        office_id = office.id if office else (None if text else self.context.office)
+        if office_id is None:
+            source = self.data.source(self.lang)
+            return self._done(self._office_list_reply("utter_not_on_page", **self._country(), source=source))
+        found = self.data.office(office_id)
+        unknown = Reply("utter_not_on_page_office", self._office_params(found))
+        return self._done(unknown, *self._overview(found), office=office_id)
+
+
+def _opened(office: Office) -> tuple[int, int]:
+    return (office.opened.year, office.opened.month or 0)

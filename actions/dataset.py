@@ -124,6 +124,8 @@ class Country(_Strict):
     name: Text
     since: conint(ge=1946, le=2100)  # type: ignore[valid-type]
     capital: str
+    partner: Text  # who UNICEF works with, and at which level
+    aim: Text  # what the field offices are for
 
 
 class OfficeKinds(_Strict):
@@ -183,7 +185,7 @@ class Dataset(_Strict):
     def _by_id(self) -> dict[str, dict[str, object]]:
         return {
             kind: {item.id: item for item in getattr(self, kind)}
-            for kind in ("sectors", "issues", "topics", "regions", "offices")
+            for kind in ("sectors", "issues", "topics", "rankings", "regions", "offices")
         }
 
     def has(self, kind: str, item_id: object) -> bool:
@@ -201,6 +203,9 @@ class Dataset(_Strict):
 
     def topic(self, topic_id: str) -> Topic:
         return self._by_id["topics"][topic_id]  # type: ignore[return-value]
+
+    def ranking(self, ranking_id: str) -> Ranking:
+        return self._by_id["rankings"][ranking_id]  # type: ignore[return-value]
 
     def region(self, region_id: str) -> Region:
         return self._by_id["regions"][region_id]  # type: ignore[return-value]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from actions import cues
 from actions.dataset import Dataset
 from actions.terms import Vocabulary, vocabularies
 from actions.text import normalise
@@ -28,6 +29,11 @@ class Mentions:
     place: str | None = None
     year: str | None = None
     ranking: str | None = None
+    offices: tuple[str, ...] = ()  # every office named, in order, ids, less those taken back
+    asked: tuple[str, ...] = ()  # the office facts asked for (cues.ATTRIBUTE_CUES), in order
+    negated: bool = False  # "do not work on", « n'ont pas ouvert en »
+    second: bool = False  # "the second largest", "the runner-up"
+    month: bool = False  # "which month"
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -62,13 +68,37 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
     wider = vocab.terms.find_in(text)
     if term is None or (wider and normalise(term) in wider[0] and vocab.terms.resolve(term) != wider[1]):
         term = wider[1].id if wider else term
+    offices, taken_back = named_offices(text, dataset)
+    office = best("office")
+    resolved = office and vocab.offices.resolve(office)
+    if office is None or (resolved and resolved.id in taken_back):
+        office = offices[0] if offices else (None if resolved else office)
+    negated = cues.negated(text) and not taken_back
     return Mentions(
-        office=best("office") or in_text(vocab.offices),
+        office=office,
         term=term,
         place=best("place") or in_text(vocab.regions),
         year=best("year"),
         ranking=best("ranking") or in_text(vocab.rankings),
+        offices=offices,
+        asked=cues.attributes_asked(text),
+        negated=negated,
+        second=cues.asks_second(text),
+        month=cues.asks_month(text),
     )
+
+
+def named_offices(text: str, dataset: Dataset) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The offices the message names, in order, and those it takes back ("Gao, not Mopti")."""
+    padded = f" {normalise(text)} "
+    kept: list[str] = []
+    taken_back: set[str] = set()
+    for start, match in vocabularies(dataset).offices.find_all(text):
+        if cues.corrected_away(padded[: start + 1]):
+            taken_back.add(match.id)
+        elif match.id not in kept:
+            kept.append(match.id)
+    return tuple(o for o in kept if o not in taken_back), frozenset(taken_back)
 
 
 def entity_values(entities: Sequence[dict], text: str) -> dict[str, list[str]]:

@@ -1,0 +1,147 @@
+"""The words that shape a question beyond what it names: which facts are asked, a negation,
+"the second", "which month". Pure: no rasa_sdk, no I/O.
+
+One intent per message cannot say "when did Gao open and how many staff does it have?", nor
+"which offices do *not* work on WASH?". These cues, read from the message itself, let the
+answers cover every part asked and turn a list into its complement. They are words of the
+two languages (and their SMS forms), not facts: nothing here names an office or a term.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from actions.text import normalise
+
+# Each fact of an office, with the words that ask for it (normalised: no accents, lower case).
+ATTRIBUTE_CUES: dict[str, tuple[str, ...]] = {
+    "opening": (
+        "when",
+        "wen",
+        "year",
+        "opened",
+        "opening",
+        "founded",
+        "established",
+        "created",
+        "started",
+        "since when",
+        "how long",
+        "date",
+        "quand",
+        "qd",
+        "annee",
+        "ouvert",
+        "ouverte",
+        "ouvre",
+        "ouverture",
+        "cree",
+        "creation",
+        "depuis quand",
+        "older",
+        "oldest",
+        "newer",
+        "newest",
+        "plus ancien",
+        "plus recent",
+        "ancien",
+        "recent",
+    ),
+    "staff": (
+        "staff",
+        "staffs",
+        "people",
+        "ppl",
+        "employees",
+        "employ",
+        "employs",
+        "personnel",
+        "team",
+        "workers",
+        "headcount",
+        "agents",
+        "employes",
+        "personnes",
+        "pers",
+        "effectif",
+        "effectifs",
+        "equipe",
+        "salaries",
+        "gens",
+    ),
+    "sectors": ("sector", "sectors", "secteur", "secteurs", "domaine", "domaines", "domains"),
+    "regions": (
+        "region",
+        "regions",
+        "cover",
+        "covers",
+        "covered",
+        "covering",
+        "couvre",
+        "couvrent",
+        "couvert",
+        "couverture geographique",
+    ),
+}
+
+NEGATIONS = (
+    "not",
+    "no",
+    "without",
+    "except",
+    "don t",
+    "doesn t",
+    "didn t",
+    "isn t",
+    "aren t",
+    "dont",
+    "doesnt",
+    "didnt",
+    "pas",
+    "sans",
+    "sauf",
+    "aucun",
+    "aucune",
+)
+SECOND = ("second", "2nd", "runner up", "deuxieme", "2e", "2eme", "seconde", "just after", "juste apres")
+MONTH = ("month", "which month", "what month", "exact date", "mois", "quel mois", "date exacte")
+CORRECTION = re.compile(r"\b(?:not|no|non|pas|instead of|au lieu de|plutot que)\s+(?:de |du |the |in |a )?$")
+
+
+def _has(text: str, words: Iterable[str]) -> bool:
+    padded = f" {text} "
+    return any(f" {word} " in padded for word in words)
+
+
+def _first_at(text: str, words: Iterable[str]) -> int | None:
+    padded = f" {text} "
+    found = [padded.find(f" {word} ") for word in words]
+    found = [at for at in found if at >= 0]
+    return min(found) if found else None
+
+
+def attributes_asked(message: str) -> tuple[str, ...]:
+    """The office facts the message asks for, in the order it asks them."""
+    text = normalise(message)
+    at = {name: _first_at(text, cues) for name, cues in ATTRIBUTE_CUES.items()}
+    return tuple(sorted((name for name, pos in at.items() if pos is not None), key=lambda n: at[n]))
+
+
+def negated(message: str) -> bool:
+    """Whether the message asks about the opposite: "do not work on", « ne travaillent pas »."""
+    return _has(normalise(message), NEGATIONS)
+
+
+def asks_second(message: str) -> bool:
+    """ "The second largest", "the runner-up", « le deuxième »."""
+    return _has(normalise(message), SECOND)
+
+
+def asks_month(message: str) -> bool:
+    return _has(normalise(message), MONTH)
+
+
+def corrected_away(before: str) -> bool:
+    """Whether the words just before a name take it back: "Gao, not Mopti", « pas Mopti »."""
+    return bool(CORRECTION.search(normalise(before) + " " if before.strip() else ""))

@@ -1,0 +1,204 @@
+"""Questions that combine facts: counts, comparisons, sums and differences, rankings inside a
+filter and beyond the first, complements, several offices or several facts in one message,
+corrections and what the page does not say. Run through the real actions and rendered with
+the real domain, in both languages; expected facts typed from the source page (staff: Mopti
+20, Sikasso 16, Gao 14, Kayes 10, Timbuktu 6; opened: Mopti 2008, Gao, Kayes and Sikasso
+2013, Timbuktu January 2016)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from actions import office_actions as A
+
+OTHERS = ["Timbuktu", "Tombouctou"]
+
+# (action, message {en, fr}, entities NLU would tag, slots before, must contain, must not contain)
+CASES = {
+    "two facts of one office": (
+        A.ActionOfficeOpening,
+        {
+            "en": "When did Gao open and how many staff does it have?",
+            "fr": "Quand Gao a-t-il ouvert et combien de personnes y travaillent ?",
+        },
+        {"office": "Gao"},
+        {},
+        ["2013", "14"],
+        ["2008", "20"],
+    ),
+    "staff of two offices: each, difference and sum": (
+        A.ActionOfficeStaff,
+        {"en": "How many staff in Gao and Mopti?", "fr": "Combien de personnes à Gao et à Mopti ?"},
+        {"office": "Gao"},
+        {},
+        ["20", "14", "6", "34"],
+        ["Kayes", "Sikasso"],
+    ),
+    "staff of three offices and their total": (
+        A.ActionOfficeStaff,
+        {"en": "staff in Gao, Kayes and Sikasso?", "fr": "effectif de Gao, Kayes et Sikasso ?"},
+        {"office": "Gao"},
+        {},
+        ["14", "10", "16", "40"],
+        ["Mopti"],
+    ),
+    "which of two offices is older": (
+        A.ActionOfficeRanking,
+        {"en": "Which is older, Gao or Mopti?", "fr": "Lequel est plus ancien, Gao ou Mopti ?"},
+        {"ranking": "older"},
+        {},
+        ["Mopti", "2008", "Gao", "2013", "5"],
+        ["Kayes", "Sikasso"],
+    ),
+    "two offices opened the same year": (
+        A.ActionOfficeOpening,
+        {"en": "When did Gao and Kayes open?", "fr": "Gao et Kayes ont ouvert quand ?"},
+        {"office": "Gao"},
+        {},
+        ["Gao", "Kayes", "2013"],
+        ["2008", "2016"],
+    ),
+    "how many offices work on an issue": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "How many offices work on child marriage?",
+            "fr": "Combien de bureaux travaillent sur le mariage d'enfants ?",
+        },
+        {"issue": "child marriage"},
+        {},
+        ["2", "Mopti", "Kayes"],
+        ["Gao", "Sikasso", *OTHERS],
+    ),
+    "the offices that do not work in a sector": (
+        A.ActionOfficesWorkingOn,
+        {"en": "Which offices do not work on WASH?", "fr": "Quels bureaux ne travaillent pas sur l'EAH ?"},
+        {"sector": "WASH"},
+        {},
+        ["Kayes"],
+        ["Mopti", "Gao", "Sikasso", *OTHERS],
+    ),
+    "the largest team among the offices working on an issue": (
+        A.ActionOfficeRanking,
+        {
+            "en": "Among the offices working on out of school children, which has the most staff?",
+            "fr": "Parmi les bureaux qui travaillent sur les enfants non scolarisés, lequel a le plus "
+            "de personnel ?",
+        },
+        {"ranking": "most staff", "issue": "out of school children"},
+        {},
+        ["Mopti", "20"],
+        ["Gao", "Kayes", "Sikasso", *OTHERS],
+    ),
+    "the runner-up": (
+        A.ActionOfficeRanking,
+        {"en": "Which office has the second largest team?", "fr": "Quel est le deuxième plus grand bureau ?"},
+        {"ranking": "largest"},
+        {},
+        ["Mopti", "20", "Sikasso", "16"],
+        ["Gao", "Kayes", *OTHERS],
+    ),
+    "the offices that did not open in a year": (
+        A.ActionOfficesOpenedIn,
+        {"en": "Which offices did not open in 2013?", "fr": "Quels bureaux n'ont pas ouvert en 2013 ?"},
+        {"year": "2013"},
+        {},
+        ["Mopti", "2008", "2016"],
+        ["Gao", "Kayes", "Sikasso"],
+    ),
+    "the month of an opening the page gives only the year of": (
+        A.ActionOfficeOpening,
+        {"en": "Which month did Gao open?", "fr": "Quel mois a ouvert le bureau de Gao ?"},
+        {"office": "Gao"},
+        {},
+        ["2013"],
+        ["January", "janvier", "2008"],
+    ),
+    "a correction repeats the last question for the right office": (
+        A.ActionFollowup,
+        {"en": "sorry, Gao not Mopti", "fr": "pardon, Gao, pas Mopti"},
+        {"office": "Mopti"},
+        {"office": "mopti", "last_question": "office_staff"},
+        ["Gao", "14"],
+        ["20"],
+    ),
+    "a short staff question after an answer": (
+        A.ActionFollowup,
+        {"en": "and hw many ppl?", "fr": "et cb de pers ?"},
+        {},
+        {"office": "kayes", "last_question": "office_opening"},
+        ["Kayes", "10"],
+        ["2013"],
+    ),
+    "an issue in other words": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "which offices help with schools that were closed",
+            "fr": "quels bureaux aident les écoles qui ont été fermées",
+        },
+        {},
+        {},
+        ["Mopti", "Gao"],
+        ["Kayes", "Sikasso", *OTHERS],
+    ),
+    "a question asked with a language request": (
+        A.ActionFollowup,
+        {"en": "in English please: when did Gao open?", "fr": "en français svp : quand Gao a ouvert ?"},
+        {"office": "Gao"},
+        {},
+        ["2013"],
+        [],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_compositions_are_answered_from_the_dataset(conversation, language, case):
+    action, texts, entities, slots, must, must_not = CASES[case]
+    conversation.slots.update(slots)
+    reply = " ".join(conversation.ask(action(), language, entities=entities, text=texts[language]))
+    for fragment in must:
+        assert _says(reply, fragment), f"{fragment!r} missing from {reply!r}"
+    for fragment in must_not:
+        assert not _says(reply, fragment), f"{fragment!r} should not be in {reply!r}"
+    assert "{" not in reply, f"unfilled placeholder in {reply!r}"
+
+
+def _says(reply: str, fragment: str) -> bool:
+    """Whole words only: "20" is not in "2013"."""
+    return re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", reply) is not None
+
+
+WORDS = {
+    "not said": {"en": "does not say", "fr": "ne le précise pas"},
+    "government": {"en": "Government of Mali", "fr": "Gouvernement du Mali"},
+}
+
+
+def test_what_the_page_does_not_say_is_said_with_what_it_does_say(conversation, language):
+    text = {"en": "who runs the Gao office?", "fr": "qui dirige le bureau de Gao ?"}[language]
+    reply = " ".join(
+        conversation.ask(A.ActionUnlistedFact(), language, entities={"office": "Gao"}, text=text)
+    )
+    assert WORDS["not said"][language] in reply
+    assert "2013" in reply and "14" in reply  # what the page gives about Gao
+    assert "Mopti" not in reply
+
+
+def test_a_fact_the_page_does_not_give_without_an_office_lists_what_it_gives(conversation, language):
+    reply = " ".join(conversation.ask(A.ActionUnlistedFact(), language, text="budget?"))
+    assert WORDS["not said"][language] in reply
+    assert all(name in reply for name in ["Bamako", "Mopti", "Gao", "Sikasso", "Kayes"])
+
+
+def test_the_government_partner_and_why_there_are_field_offices(conversation, language):
+    reply = " ".join(conversation.ask(A.ActionUnicefPartner(), language))
+    assert WORDS["government"][language] in reply
+    assert all(name in reply for name in ["Bamako", "Mopti", "Gao", "Sikasso", "Kayes"])
+
+
+def test_a_language_request_alone_gets_only_the_acknowledgement(conversation, language):
+    assert (
+        conversation.ask(A.ActionFollowup(), language, intent="request_language", text="English please") == []
+    )
