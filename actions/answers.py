@@ -225,8 +225,9 @@ class _Answerer:
     def _sector_labels(self, ids: Sequence[str]) -> str:
         return join([self.data.sector(i).label(self.lang) for i in ids], self.lang)
 
-    def _issue_labels(self, ids: Sequence[str]) -> str:
-        return join_clauses(self.data.issue(i).label(self.lang) for i in ids)
+    def _work_of(self, office: Office, ids: Sequence[str]) -> str:
+        """What the office does about these issues, in the page's words where it has them."""
+        return join_clauses(office.work_on(self.data.issue(i))(self.lang) for i in ids)
 
     def _all_sectors(self) -> str:
         return self._sector_labels([s.id for s in self.data.sectors])
@@ -291,7 +292,7 @@ class _Answerer:
             found = self.data.offices_with_issues(self._issues_of(match))
             offices = [office for office, _ in found]
             details = (
-                join_clauses(f"{o.name(self.lang)}: {self._issue_labels(ids)}" for o, ids in found)
+                join_clauses(f"{o.name(self.lang)}: {self._work_of(o, ids)}" for o, ids in found)
                 if match.kind == "topic"
                 else self._names(offices)
             )
@@ -338,9 +339,9 @@ class _Answerer:
             known = office.issues
             matched = [i for i in office.issues if i in self._issues_of(match)]
             does = bool(matched)
-            what = self._issue_labels(office.issues)
-            if match.kind == "topic" and matched:
-                params["term"] += f" ({self._issue_labels(matched)})"
+            what = self._work_of(office, office.issues)
+            if matched and (match.kind == "topic" or any(i in office.how for i in matched)):
+                params["term"] += f" ({self._work_of(office, matched)})"
         if not known:
             reply = Reply("utter_office_works_on_unknown", params)
         elif does:
@@ -460,7 +461,7 @@ class _Answerer:
         params = self._office_params(office)
         if not office.issues:
             return [Reply("utter_office_issues_unknown", params)]
-        return [Reply("utter_office_issues", {**params, "issues": self._issue_labels(office.issues)})]
+        return [Reply("utter_office_issues", {**params, "issues": self._work_of(office, office.issues)})]
 
     def _regions(self, office: Office) -> list[Reply]:
         names = [self.data.region(r).name(self.lang) for r in office.regions]
@@ -486,7 +487,7 @@ class _Answerer:
                         "date": opening_date(office.opened, self.lang),
                         "staff": number(office.staff, self.lang),
                         "sectors": self._sector_labels(office.sectors),
-                        "issues": self._issue_labels(office.issues),
+                        "issues": self._work_of(office, office.issues),
                         "regions": join(
                             [self.data.region(r).name(self.lang) for r in office.regions], self.lang
                         ),

@@ -113,11 +113,23 @@ class Office(_Strict):
     staff: conint(ge=0) | None = None  # type: ignore[valid-type]
     sectors: list[str] = []
     issues: list[str] = []
+    how: dict[str, Text] = {}  # the page's own words for some of its issues, by issue id
     regions: list[str] = Field(..., min_items=1)
+
+    @validator("how")
+    def _how_is_about_its_issues(cls, how: dict[str, Text], values: dict) -> dict[str, Text]:
+        unknown = set(how) - set(values.get("issues", []))
+        if unknown:
+            raise ValueError(f"not among the office's issues: {', '.join(sorted(unknown))}")
+        return how
 
     def names(self) -> list[str]:
         """Everything that refers to it: id, aliases and names in both languages."""
         return [self.id, *self.aliases, self.name.en, self.name.fr]
+
+    def work_on(self, issue: Issue) -> Text:
+        """What the office does about an issue: the page's words where it has them, else its label."""
+        return self.how.get(issue.id, issue.label)
 
 
 class Country(_Strict):

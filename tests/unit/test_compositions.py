@@ -202,3 +202,13 @@ def test_a_language_request_alone_gets_only_the_acknowledgement(conversation, la
     assert (
         conversation.ask(A.ActionFollowup(), language, intent="request_language", text="English please") == []
     )
+
+
+def test_how_an_office_works_on_an_issue_is_told_in_the_page_s_words(conversation, language):
+    """Gao: "temporary mechanisms to provide learning to children affected by school closures"."""
+    reply = " ".join(
+        conversation.ask(
+            A.ActionOfficeWorksOn(), language, entities={"office": "Gao", "issue": "closed schools"}
+        )
+    )
+    assert {"en": "temporary", "fr": "temporaires"}[language] in reply
