@@ -70,6 +70,7 @@ class Context:
     office: str | None = None  # office id
     term: str | None = None  # "issue:fgm", "sector:wash", "topic:malnutrition"
     question: Question | None = None
+    offices: tuple[str, ...] = ()  # the offices the last list named ("which of them...?")
 
 
 @dataclass(frozen=True)
@@ -200,15 +201,26 @@ class _Answerer:
 
     # -- shared pieces ------------------------------------------------------------------
 
-    def _done(self, *replies: Reply, office: str | None = None, term: str | None = None) -> Answer:
+    def _done(
+        self,
+        *replies: Reply,
+        office: str | None = None,
+        term: str | None = None,
+        listed: Sequence[Office] = (),
+    ) -> Answer:
         return Answer(
             list(replies),
             replace(
                 self.context,
                 office=office or self.context.office,
                 term=term or self.context.term,
+                offices=tuple(o.id for o in listed) or self.context.offices,
             ),
         )
+
+    def _those(self) -> list[Office]:
+        """The offices of the last list, when the message says "of them", « lequel des deux »."""
+        return [self.data.office(o) for o in self.context.offices] if self.said.those else []
 
     def _names(self, offices: Sequence[Office]) -> str:
         return join([o.name(self.lang) for o in offices], self.lang)
@@ -308,6 +320,7 @@ class _Answerer:
             ),
             office=offices[0].id if len(offices) == 1 else None,
             term=term_key,
+            listed=offices,
         )
 
     def _offices_not_working_on(self, working: Sequence[Office], label: str, term_key: str) -> Answer:
@@ -321,7 +334,7 @@ class _Answerer:
                 {"term": label, "offices": self._names(others), "count": number(len(others), self.lang)},
                 office_buttons(others, self.lang),
             )
-        return self._done(reply, term=term_key)
+        return self._done(reply, term=term_key, listed=others)
 
     def office_works_on(self) -> Answer:
         office, failed = self._resolve_office()
@@ -356,8 +369,8 @@ class _Answerer:
         """One or more facts ("when did it open and how many staff?") of one or more offices."""
         asked = [ATTRIBUTE_QUESTIONS[a] for a in self.said.asked]
         questions = asked if question in asked and len(asked) > 1 else [question]
-        if len(self.said.offices) > 1:
-            offices = [self.data.office(o) for o in self.said.offices]
+        offices = self._compared() or self._those()
+        if len(offices) > 1:
             replies = [r for q in questions for r in self._of_offices(q, offices)]
             return self._done(*replies)
         office, failed = self._resolve_office()
@@ -372,6 +385,14 @@ class _Answerer:
             Question.OFFICE_OVERVIEW: self._overview,
         }
         return self._done(*(r for q in questions for r in facts[q](office)), office=office.id)
+
+    def _compared(self) -> list[Office]:
+        """The offices named, with the one just talked about where the message compares one
+        office to it ("Is that more than Gao?", « comparé à Kayes »)."""
+        named = list(self.said.offices)
+        if len(named) == 1 and self.said.compares and self.context.office not in (None, named[0]):
+            named.insert(0, self.context.office)
+        return [self.data.office(o) for o in named] if len(named) > 1 else []
 
     def _of_offices(self, question: Question, offices: Sequence[Office]) -> list[Reply]:
         """A fact of several named offices: compared where there are two, summed for staff."""
@@ -617,6 +638,9 @@ class _Answerer:
         return join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in known], self.lang)
 
     def total_staff(self) -> Answer:
+        those = self._those()
+        if those:  # "how many staff in those offices altogether?"
+            return self._done(*self._compare_staff(those))
         field_offices = self.data.field_offices
         known = [o for o in field_offices if o.staff is not None]
         replies = [
@@ -638,15 +662,21 @@ class _Answerer:
         """The first (or second) office by age or staff: of all field offices, of those that
         work on a term, or between the offices named ("which is older, Gao or Mopti?")."""
         match = self.vocab.rankings.resolve(self.said.ranking)
+        if match is None and self.said.order and self.said.asked:  # "list them in the order they opened"
+            match = Match("ranking", "oldest" if self.said.asked[0] == "opening" else "most_staff")
         if match is None:
             return self._done(Reply("utter_ask_ranking"))
         ranking = match.id
         by_date = ranking in ("oldest", "newest")
-        if len(self.said.offices) > 1:
-            offices = [self.data.office(o) for o in self.said.offices]
-            return self._done(*(self._compare_opening(offices) if by_date else self._compare_staff(offices)))
+        compared = self._compared()
+        if compared:
+            compare = self._compare_opening if by_date else self._compare_staff
+            return self._done(*compare(compared))
         term, term_key = None, None
-        candidates = self.data.field_offices
+        candidates = self._those() or self.data.field_offices
+        year = YEAR.search(self.said.year or "")
+        if year:  # "of the offices opened in 2013"
+            candidates = [o for o in candidates if o.opened and o.opened.year == int(year.group(1))]
         if self.said.term:
             found, failed = self._resolve_term()
             if failed:
@@ -658,9 +688,14 @@ class _Answerer:
         values = sorted({key(o) for o in known}, reverse=ranking not in ("oldest", "fewest_staff"))
         if not values:
             return self._done(Reply("utter_no_office_works_on", {"term": self._quoted_term(term)}))
+        label = self.data.ranking(ranking).label(self.lang)
+        if self.said.order:
+            ordered = sorted(known, key=key, reverse=ranking not in ("oldest", "fewest_staff"))
+            in_order = join([f"{o.name(self.lang)} {self._value(o, by_date)}" for o in ordered], self.lang)
+            return self._done(Reply("utter_offices_in_order", {"ranking": label, "ordered": in_order}))
         place = 1 if self.said.second and len(values) > 1 else 0
         winners = [o for o in known if key(o) == values[place]]
-        params = {"offices": self._names(winners), "ranking": self.data.ranking(ranking).label(self.lang)}
+        params = {"offices": self._names(winners), "ranking": label}
         value = "date" if by_date else "staff"
         params[value] = self._value(winners[0], by_date)
         if place:
@@ -670,6 +705,9 @@ class _Answerer:
         elif term:
             response = f"utter_ranking_among_{value}"
             params["term"] = self._quoted_term(term)
+        elif candidates != self.data.field_offices:
+            response = f"utter_ranking_of_{value}"
+            params["candidates"] = self._names(candidates)
         else:
             response = f"utter_{ranking}_office"
         return self._done(
@@ -702,7 +740,8 @@ class _Answerer:
                     "utter_offices_not_opened_in",
                     {"year": str(year), "openings": self._openings_of(others) if others else "—"},
                     office_buttons(others, self.lang),
-                )
+                ),
+                listed=others,
             )
         if not offices:
             return self._done(
@@ -715,6 +754,7 @@ class _Answerer:
                 office_buttons(offices, self.lang),
             ),
             office=offices[0].id if len(offices) == 1 else None,
+            listed=offices,
         )
 
     def _openings(self) -> str:

@@ -105,6 +105,19 @@ NEGATIONS = (
     "aucune",
 )
 SECOND = ("second", "2nd", "runner up", "deuxieme", "2e", "2eme", "seconde", "just after", "juste apres")
+THOSE = (
+    "of them", "of those", "of these", "among them", "among those", "out of those", "the two",
+    "those offices", "these offices", "lequel des", "laquelle des", "parmi eux", "parmi ceux",
+    "d entre eux", "ces bureaux", "ces deux", "les deux", "ceux ci", "ceux la",
+)
+ORDER = (
+    "order", "rank", "ranking", "sort", "sorted", "classe", "classer", "classement", "ordre",
+    "trie", "trier", "du plus", "from largest", "from biggest", "from oldest", "from newest",
+)
+COMPARE = (
+    "compare", "compared", "comparison", "more or less", "than", "versus", "vs", "comparer",
+    "par rapport", "plus ou moins", "plus que", "moins que",
+)
 MONTH = ("month", "which month", "what month", "exact date", "mois", "quel mois", "date exacte")
 CORRECTION = re.compile(r"\b(?:not|no|non|pas|instead of|au lieu de|plutot que)\s+(?:de |du |the |in |a )?$")
 
@@ -136,6 +149,21 @@ def negated(message: str) -> bool:
 def asks_second(message: str) -> bool:
     """ "The second largest", "the runner-up", « le deuxième »."""
     return _has(normalise(message), SECOND)
+
+
+def about_those(message: str) -> bool:
+    """ "Which of them...", « lequel des deux »: the offices of the last answer."""
+    return _has(normalise(message), THOSE)
+
+
+def asks_order(message: str) -> bool:
+    """ "List them in the order they opened", « classe les bureaux »."""
+    return _has(normalise(message), ORDER)
+
+
+def compares(message: str) -> bool:
+    """ "How does it compare with Mopti?", « comparé à Kayes »."""
+    return _has(normalise(message), COMPARE)
 
 
 def asks_month(message: str) -> bool:

@@ -34,6 +34,9 @@ class Mentions:
     negated: bool = False  # "do not work on", « n'ont pas ouvert en »
     second: bool = False  # "the second largest", "the runner-up"
     month: bool = False  # "which month"
+    those: bool = False  # "which of them", « lequel des deux »: the offices of the last answer
+    order: bool = False  # "in the order they opened", « classe-les »
+    compares: bool = False  # "compared with Mopti", « plus ou moins que Gao »
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -85,6 +88,9 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         negated=negated,
         second=cues.asks_second(text),
         month=cues.asks_month(text),
+        those=cues.about_those(text),
+        order=cues.asks_order(text),
+        compares=cues.compares(text),
     )
 
 

@@ -212,3 +212,109 @@ def test_how_an_office_works_on_an_issue_is_told_in_the_page_s_words(conversatio
         )
     )
     assert {"en": "temporary", "fr": "temporaires"}[language] in reply
+
+
+# Conversations: (turns of (action, message {en, fr}, entities)), must, must not; the last reply checked.
+CONVERSATIONS = {
+    "which of them: the offices of the last list": (
+        [
+            (
+                A.ActionOfficesWorkingOn,
+                {
+                    "en": "Which offices work on child marriage?",
+                    "fr": "Qui travaille sur le mariage d'enfants ?",
+                },
+                {"issue": "child marriage"},
+            ),
+            (
+                A.ActionOfficeRanking,
+                {
+                    "en": "Which of them has the bigger team?",
+                    "fr": "Lequel des deux a la plus grande équipe ?",
+                },
+                {"ranking": "bigger"},
+            ),
+        ],
+        ["Mopti", "20"],
+        ["Gao", "Sikasso", *OTHERS],
+    ),
+    "how many staff in those offices altogether": (
+        [
+            (
+                A.ActionOfficesWorkingOn,
+                {
+                    "en": "Who works on out of school children?",
+                    "fr": "Qui travaille sur les enfants non scolarisés ?",
+                },
+                {"issue": "out of school children"},
+            ),
+            (
+                A.ActionTotalStaff,
+                {
+                    "en": "how many staff in those offices altogether?",
+                    "fr": "combien de personnes au total dans ces bureaux ?",
+                },
+                {},
+            ),
+        ],
+        ["46"],
+        ["Gao", *OTHERS],
+    ),
+    "compared with the office just named": (
+        [
+            (
+                A.ActionOfficeStaff,
+                {"en": "Kayes headcount?", "fr": "effectif de Kayes ?"},
+                {"office": "Kayes"},
+            ),
+            (
+                A.ActionOfficeStaff,
+                {"en": "Is that more or less than Gao?", "fr": "c'est plus ou moins que Gao ?"},
+                {"office": "Gao"},
+            ),
+        ],
+        ["10", "14", "4"],
+        ["Mopti", "Sikasso", *OTHERS],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CONVERSATIONS))
+def test_follow_ups_refer_to_what_was_just_said(conversation, language, case):
+    turns, must, must_not = CONVERSATIONS[case]
+    for action, texts, entities in turns:
+        reply = " ".join(conversation.ask(action(), language, entities=entities, text=texts[language]))
+    for fragment in must:
+        assert _says(reply, fragment), f"{fragment!r} missing from {reply!r}"
+    for fragment in must_not:
+        assert not _says(reply, fragment), f"{fragment!r} should not be in {reply!r}"
+
+
+ONE_MESSAGE = {
+    "all field offices in the order they opened": (
+        A.ActionOfficeRanking,
+        {
+            "en": "List the field offices in the order they opened",
+            "fr": "Classe les bureaux par ordre d'ouverture",
+        },
+        {},
+        ["Mopti", "2008", "Gao", "Kayes", "Sikasso", "2013", "2016"],
+    ),
+    "the smallest office among those opened in a year": (
+        A.ActionOfficeRanking,
+        {
+            "en": "Of the offices opened in 2013, which is the smallest?",
+            "fr": "Parmi les bureaux ouverts en 2013, lequel est le plus petit ?",
+        },
+        {"ranking": "smallest", "year": "2013"},
+        ["Kayes", "10"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ONE_MESSAGE))
+def test_rankings_over_a_part_of_the_offices_or_all_in_order(conversation, language, case):
+    action, texts, entities, must = ONE_MESSAGE[case]
+    reply = " ".join(conversation.ask(action(), language, entities=entities, text=texts[language]))
+    for fragment in must:
+        assert _says(reply, fragment), f"{fragment!r} missing from {reply!r}"
