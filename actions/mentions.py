@@ -99,7 +99,8 @@ def named_offices(text: str, dataset: Dataset) -> tuple[tuple[str, ...], frozens
     padded = f" {normalise(text)} "
     kept: list[str] = []
     taken_back: set[str] = set()
-    for start, match in vocabularies(dataset).offices.find_all(text):
+    offices = vocabularies(dataset).offices
+    for start, match in offices.find_all(text) or offices.find_near(text):
         if cues.corrected_away(padded[: start + 1]):
             taken_back.add(match.id)
         elif match.id not in kept:

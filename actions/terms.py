@@ -19,6 +19,7 @@ from actions.dataset import Dataset
 from actions.text import normalise
 
 FUZZY_CUTOFF = 0.82
+NEAR_LENGTH = 5  # a name shorter than this is too easily a near miss of another word
 STEM = 5  # letters of a word that stand for it among other words: "closed" ~ "closes"
 LONE_STEM = 7  # ... and for a one-word alias, where a short stem would match too much
 FILLERS = frozenset(
@@ -87,6 +88,19 @@ class Vocabulary:
         means "closed schools", not "schools"."""
         stems = {size: _stems(text, size) for size in (STEM, LONE_STEM)}
         return [(len(need), 0, len(a), a) for need, size, a in self._stemmed if need <= stems[size]]
+
+    def find_near(self, text: str | None) -> list[tuple[int, Match]]:
+        """Words of the text that are near misses of a one-word alias ("Sikaso", "Tombouctu"),
+        with where each starts in the normalised text: for names typed in a hurry."""
+        single = [alias for alias in self._aliases if " " not in alias and len(alias) >= NEAR_LENGTH]
+        found, start = [], 0
+        for word in normalise(text or "").split():
+            if len(word) >= NEAR_LENGTH - 1:
+                close = difflib.get_close_matches(word, single, n=1, cutoff=FUZZY_CUTOFF)
+                if close:
+                    found.append((start, self._aliases[close[0]]))
+            start += len(word) + 1
+        return found
 
     def find_all(self, text: str | None) -> list[tuple[int, Match]]:
         """Every alias in the text as whole words, longest first where they overlap, with

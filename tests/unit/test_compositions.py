@@ -131,6 +131,14 @@ CASES = {
         ["Kayes", "10"],
         ["2013"],
     ),
+    "an office name typed in a hurry, not tagged": (
+        A.ActionOfficeStaff,
+        {"en": "sikaso staff number?", "fr": "effectif a Sikaso ?"},
+        {},
+        {},
+        ["Sikasso", "16"],
+        ["Mopti", "Gao", "Kayes"],
+    ),
     "an issue in other words": (
         A.ActionOfficesWorkingOn,
         {
