@@ -485,10 +485,17 @@ class _Answerer:
         return [Reply("utter_office_issues", {**params, "issues": self._work_of(office, office.issues)})]
 
     def _regions(self, office: Office) -> list[Reply]:
-        names = [self.data.region(r).name(self.lang) for r in office.regions]
-        return [
-            Reply("utter_office_regions", {**self._office_params(office), "regions": join(names, self.lang)})
-        ]
+        """The regions an office covers; where the page names none beyond the office's own
+        city, that is said, with the offices it does say cover more (Gao: Ménaka, Kidal)."""
+        params = {**self._office_params(office), "regions": self._region_names(office)}
+        wider = [o for o in self.data.field_offices if len(o.regions) > 1]
+        if len(office.regions) > 1 or office.kind == "main" or not wider:
+            return [Reply("utter_office_regions", params)]
+        covered = join_clauses(f"{o.name(self.lang)}: {self._region_names(o)}" for o in wider)
+        return [Reply("utter_office_regions_unknown", {**params, "wider": covered})]
+
+    def _region_names(self, office: Office) -> str:
+        return join([self.data.region(r).name(self.lang) for r in office.regions], self.lang)
 
     def _overview(self, office: Office) -> list[Reply]:
         params = {**self._office_params(office), "source": self.data.source(self.lang)}

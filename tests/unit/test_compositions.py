@@ -326,3 +326,9 @@ def test_rankings_over_a_part_of_the_offices_or_all_in_order(conversation, langu
     reply = " ".join(conversation.ask(action(), language, entities=entities, text=texts[language]))
     for fragment in must:
         assert _says(reply, fragment), f"{fragment!r} missing from {reply!r}"
+
+
+def test_regions_the_page_does_not_name_are_said_so_with_those_it_does(conversation, language):
+    reply = " ".join(conversation.ask(A.ActionOfficeRegions(), language, entities={"office": "Sikasso"}))
+    assert {"en": "names no region", "fr": "aucune autre région"}[language] in reply
+    assert all(name in reply for name in ["Sikasso", "Gao", "Ménaka", "Kidal"])
