@@ -292,6 +292,8 @@ class _Answerer:
     # -- offices by issue or sector ------------------------------------------------------
 
     def offices_working_on(self) -> Answer:
+        if self.said.all_terms:
+            return self._offices_working_on_all()
         match, failed = self._resolve_term()
         if failed:
             return failed
@@ -320,6 +322,25 @@ class _Answerer:
             ),
             office=offices[0].id if len(offices) == 1 else None,
             term=term_key,
+            listed=offices,
+        )
+
+    def _every_term(self) -> list[Match]:
+        return [Match(*key.split(":", 1)) for key in self.said.all_terms]
+
+    def _offices_working_on_all(self) -> Answer:
+        """ "Which offices work on both child protection and C4D?": the intersection."""
+        terms = self._every_term()
+        offices = [o for o in self.data.offices if all(self._works_on(o, t) for t in terms)]
+        labels = join([quoted(self._term_label(t), self.lang) for t in terms], self.lang)
+        if not offices:
+            return self._done(Reply("utter_no_office_works_on", {"term": labels}))
+        return self._done(
+            Reply(
+                "utter_offices_working_on_all",
+                {"terms": labels, "offices": self._names(offices), "count": number(len(offices), self.lang)},
+                office_buttons(offices, self.lang),
+            ),
             listed=offices,
         )
 
@@ -684,7 +705,9 @@ class _Answerer:
         year = YEAR.search(self.said.year or "")
         if year:  # "of the offices opened in 2013"
             candidates = [o for o in candidates if o.opened and o.opened.year == int(year.group(1))]
-        if self.said.term:
+        if self.said.all_terms:  # "among the offices doing both child protection and C4D"
+            candidates = [o for o in candidates if all(self._works_on(o, t) for t in self._every_term())]
+        elif self.said.term:
             found, failed = self._resolve_term()
             if failed:
                 return failed

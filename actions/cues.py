@@ -118,6 +118,7 @@ COMPARE = (
     "compare", "compared", "comparison", "more or less", "than", "versus", "vs", "comparer",
     "par rapport", "plus ou moins", "plus que", "moins que",
 )
+BOTH = ("both", "a la fois", "as well as", "and also", "et aussi", "ainsi que", "en meme temps")
 MONTH = ("month", "which month", "what month", "exact date", "mois", "quel mois", "date exacte")
 CORRECTION = re.compile(r"\b(?:not|no|non|pas|instead of|au lieu de|plutot que)\s+(?:de |du |the |in |a )?$")
 
@@ -164,6 +165,11 @@ def asks_order(message: str) -> bool:
 def compares(message: str) -> bool:
     """ "How does it compare with Mopti?", « comparé à Kayes »."""
     return _has(normalise(message), COMPARE)
+
+
+def asks_both(message: str) -> bool:
+    """ "Both child protection and C4D", « à la fois ... et ... »: every term, not any."""
+    return _has(normalise(message), BOTH)
 
 
 def asks_month(message: str) -> bool:

@@ -37,6 +37,7 @@ class Mentions:
     those: bool = False  # "which of them", « lequel des deux »: the offices of the last answer
     order: bool = False  # "in the order they opened", « classe-les »
     compares: bool = False  # "compared with Mopti", « plus ou moins que Gao »
+    all_terms: tuple[str, ...] = ()  # "both child protection and C4D": every term, as typed
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -91,7 +92,14 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         those=cues.about_those(text),
         order=cues.asks_order(text),
         compares=cues.compares(text),
+        all_terms=_every_term(text, dataset) if cues.asks_both(text) else (),
     )
+
+
+def _every_term(text: str, dataset: Dataset) -> tuple[str, ...]:
+    """The distinct terms the message names, in order, as "kind:id"."""
+    found = [f"{m.kind}:{m.id}" for _, m in vocabularies(dataset).terms.find_all(text)]
+    return tuple(dict.fromkeys(found)) if len(set(found)) > 1 else ()
 
 
 def named_offices(text: str, dataset: Dataset) -> tuple[tuple[str, ...], frozenset[str]]:

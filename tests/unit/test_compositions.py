@@ -71,6 +71,17 @@ CASES = {
         ["2", "Mopti", "Kayes"],
         ["Gao", "Sikasso", *OTHERS],
     ),
+    "the offices that work on both of two sectors": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "Which offices do both child protection and WASH?",
+            "fr": "Quels bureaux font à la fois de la protection des enfants et de l'EAH ?",
+        },
+        {"sector": "child protection"},
+        {},
+        ["3", "Mopti", "Gao", "Sikasso"],
+        ["Kayes", *OTHERS],
+    ),
     "the offices that do not work in a sector": (
         A.ActionOfficesWorkingOn,
         {"en": "Which offices do not work on WASH?", "fr": "Quels bureaux ne travaillent pas sur l'EAH ?"},
