@@ -101,9 +101,30 @@ def refine(question: Question, mentions: Mentions, context: Context) -> Question
         return Question.OFFICE_WORKS_ON
     if question == Question.OFFICE_WORKS_ON and not mentions.office and not context.office:
         return Question.OFFICES_WORKING_ON
+    if mentions.unlisted and question != Question.UNICEF_PARTNER:  # "who runs it?", "its budget?"
+        return Question.UNLISTED_FACT
     if question == Question.OFFICES_WORKING_ON and mentions.ranking:  # "the largest team among ..."
         return Question.OFFICE_RANKING
+    if question == Question.OFFICES_OPENED_IN and mentions.office and (mentions.month or mentions.asked):
+        return Question.OFFICE_OPENING  # "in which month of 2013 did Sikasso open?"
+    if question in OFFICE_QUESTIONS and not mentions.offices and not mentions.office:
+        if mentions.ranking:  # "the runner-up by staff among the WASH offices?"
+            return Question.OFFICE_RANKING
+        if mentions.term and not context.office:  # "which office also works in operations?"
+            return Question.OFFICES_WORKING_ON
     return question
+
+
+def understood_anyway(mentions: Mentions, context: Context) -> Question | None:
+    """The question a message NLU could not read asks, from what it names: an office and a
+    term, a fact the page does not give, or what a follow-up would mean. None: nothing named."""
+    if mentions.unlisted:
+        return Question.UNLISTED_FACT
+    if mentions.asked and mentions.office:
+        return ATTRIBUTE_QUESTIONS[mentions.asked[0]]
+    if mentions.office and mentions.term:
+        return Question.OFFICE_WORKS_ON
+    return followup(mentions, context)
 
 
 def followup(mentions: Mentions, context: Context) -> Question | None:
@@ -116,8 +137,8 @@ def followup(mentions: Mentions, context: Context) -> Question | None:
         if context.question in (Question.OFFICES_WORKING_ON, Question.OFFICE_WORKS_ON):
             return Question.OFFICE_WORKS_ON if context.term else Question.OFFICE_OVERVIEW
         return Question.OFFICE_OVERVIEW
-    if mentions.term:
-        if context.question == Question.OFFICE_WORKS_ON and context.office:
+    if mentions.term:  # "does it also do C4D?" after a question about one office
+        if context.office and context.question in (Question.OFFICE_WORKS_ON, *OFFICE_QUESTIONS):
             return Question.OFFICE_WORKS_ON
         return Question.OFFICES_WORKING_ON
     if mentions.place:
@@ -294,6 +315,8 @@ class _Answerer:
     def offices_working_on(self) -> Answer:
         if self.said.all_terms:
             return self._offices_working_on_all()
+        if len(self.said.any_terms) > 1 and not self.said.negated:
+            return self._offices_working_on_any()
         match, failed = self._resolve_term()
         if failed:
             return failed
@@ -339,6 +362,36 @@ class _Answerer:
             Reply(
                 "utter_offices_working_on_all",
                 {"terms": labels, "offices": self._names(offices), "count": number(len(offices), self.lang)},
+                office_buttons(offices, self.lang),
+            ),
+            listed=offices,
+        )
+
+    def _offices_working_on_any(self) -> Answer:
+        """ "Children on the move, displaced or nomadic": every office whose work matches one
+        of the terms, each with the part of its work that does."""
+        terms = [Match(*key.split(":", 1)) for key in self.said.any_terms]
+        found = []
+        for office in self.data.offices:
+            issues = [i for t in terms if t.kind != "sector" for i in self._issues_of(t)]
+            issues = [i for i in dict.fromkeys(issues) if i in office.issues]
+            sectors = [t.id for t in terms if t.kind == "sector" and t.id in office.sectors]
+            if issues or sectors:
+                parts = [self._sector_labels(sectors)] if sectors else []
+                parts += [self._work_of(office, issues)] if issues else []
+                found.append((office, "; ".join(parts)))
+        labels = join([quoted(self._term_label(t), self.lang) for t in terms], self.lang)
+        if not found:
+            return self._done(Reply("utter_no_office_works_on", {"term": labels}))
+        offices = [office for office, _ in found]
+        return self._done(
+            Reply(
+                "utter_offices_working_on_any",
+                {
+                    "terms": labels,
+                    "count": number(len(found), self.lang),
+                    "offices": join_clauses(f"{o.name(self.lang)}: {work}" for o, work in found),
+                },
                 office_buttons(offices, self.lang),
             ),
             listed=offices,
@@ -666,9 +719,10 @@ class _Answerer:
         return join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in known], self.lang)
 
     def total_staff(self) -> Answer:
-        those = self._those()
-        if those:  # "how many staff in those offices altogether?"
-            return self._done(*self._compare_staff(those))
+        those = self._those() or self._filtered()
+        if those:  # "how many staff in those offices / in the offices opened in 2013 altogether?"
+            listing = self.offices_working_on().replies if self.said.term else []
+            return self._done(*listing, *self._compare_staff(those), listed=those)
         field_offices = self.data.field_offices
         known = [o for o in field_offices if o.staff is not None]
         replies = [
@@ -692,11 +746,14 @@ class _Answerer:
         match = self.vocab.rankings.resolve(self.said.ranking)
         if match is None and self.said.order and self.said.asked:  # "list them in the order they opened"
             match = Match("ranking", "oldest" if self.said.asked[0] == "opening" else "most_staff")
+        compared = self._compared()
+        if match is None and compared:  # "Is that more or less than Gao?": the fact just asked
+            by_date = self.context.question == Question.OFFICE_OPENING or "opening" in self.said.asked
+            return self._done(*(self._compare_opening if by_date else self._compare_staff)(compared))
         if match is None:
             return self._done(Reply("utter_ask_ranking"))
         ranking = match.id
         by_date = ranking in ("oldest", "newest")
-        compared = self._compared()
         if compared:
             compare = self._compare_opening if by_date else self._compare_staff
             return self._done(*compare(compared))
@@ -745,6 +802,19 @@ class _Answerer:
             office=winners[0].id if len(winners) == 1 else None,
             term=term_key,
         )
+
+    def _filtered(self) -> list[Office]:
+        """The field offices a year ("opened in 2013") or a term named in the message selects."""
+        year = YEAR.search(self.said.year or "")
+        match = self.vocab.terms.resolve(self.said.term) if self.said.term else None
+        if not year and not match:
+            return []
+        return [
+            o
+            for o in self.data.field_offices
+            if (not year or (o.opened and o.opened.year == int(year.group(1))))
+            and (not match or self._works_on(o, match))
+        ]
 
     def _value(self, office: Office, by_date: bool) -> str:
         return opening_date(office.opened, self.lang) if by_date else number(office.staff, self.lang)

@@ -118,6 +118,15 @@ COMPARE = (
     "compare", "compared", "comparison", "more or less", "than", "versus", "vs", "comparer",
     "par rapport", "plus ou moins", "plus que", "moins que",
 )
+UNLISTED = (
+    "address", "adresse", "phone", "telephone", "tel", "email", "e mail", "mail", "contact",
+    "contacter", "joindre", "call", "appeler", "budget", "spend", "spends", "spending", "depense",
+    "depenses", "funding", "financement", "director", "directeur", "directrice", "head of", "chief",
+    "chef", "runs", "run by", "dirige", "manager", "representative", "representant", "ngo", "ngos",
+    "ong", "organisations", "organizations", "last year", "l an dernier", "l annee derniere",
+    "rate", "taux", "percentage", "pourcentage", "how many children", "combien d enfants",
+    "vehicles", "vehicules", "opening hours", "horaires", "website", "site web", "salary", "salaire",
+)
 BOTH = ("both", "a la fois", "as well as", "and also", "et aussi", "ainsi que", "en meme temps")
 MONTH = ("month", "which month", "what month", "exact date", "mois", "quel mois", "date exacte")
 CORRECTION = re.compile(r"\b(?:not|no|non|pas|instead of|au lieu de|plutot que)\s+(?:de |du |the |in |a )?$")
@@ -165,6 +174,12 @@ def asks_order(message: str) -> bool:
 def compares(message: str) -> bool:
     """ "How does it compare with Mopti?", « comparé à Kayes »."""
     return _has(normalise(message), COMPARE)
+
+
+def asks_unlisted(message: str) -> bool:
+    """A fact the page gives for no office: who runs it, how to reach it, what it spends,
+    whom it works with, figures of results. Said to be unknown, never answered with another."""
+    return _has(normalise(message), UNLISTED)
 
 
 def asks_both(message: str) -> bool:

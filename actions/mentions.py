@@ -38,6 +38,8 @@ class Mentions:
     order: bool = False  # "in the order they opened", « classe-les »
     compares: bool = False  # "compared with Mopti", « plus ou moins que Gao »
     all_terms: tuple[str, ...] = ()  # "both child protection and C4D": every term, as typed
+    any_terms: tuple[str, ...] = ()  # "on the move, displaced or nomadic": each term named
+    unlisted: bool = False  # a fact the page gives for no office ("who runs it?")
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -70,7 +72,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
     issue, sector = best("issue"), best("sector")
     term = issue if issue and vocab.terms.resolve(issue) else sector or issue
     wider = vocab.terms.find_in(text)
-    if term is None or (wider and normalise(term) in wider[0] and vocab.terms.resolve(term) != wider[1]):
+    if term is None or (wider and _words(wider[0]) > _words(term) and vocab.terms.resolve(term) != wider[1]):
         term = wider[1].id if wider else term
     offices, taken_back = named_offices(text, dataset)
     office = best("office")
@@ -93,6 +95,8 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         order=cues.asks_order(text),
         compares=cues.compares(text),
         all_terms=_every_term(text, dataset) if cues.asks_both(text) else (),
+        any_terms=() if cues.asks_both(text) else _every_term(text, dataset),
+        unlisted=cues.asks_unlisted(text),
     )
 
 
@@ -100,6 +104,10 @@ def _every_term(text: str, dataset: Dataset) -> tuple[str, ...]:
     """The distinct terms the message names, in order, as "kind:id"."""
     found = [f"{m.kind}:{m.id}" for _, m in vocabularies(dataset).terms.find_all(text)]
     return tuple(dict.fromkeys(found)) if len(set(found)) > 1 else ()
+
+
+def _words(text: str) -> int:
+    return len(normalise(text).split())
 
 
 def named_offices(text: str, dataset: Dataset) -> tuple[tuple[str, ...], frozenset[str]]:

@@ -21,7 +21,7 @@ from actions.text import normalise
 FUZZY_CUTOFF = 0.82
 NEAR_LENGTH = 5  # a name shorter than this is too easily a near miss of another word
 STEM = 5  # letters of a word that stand for it among other words: "closed" ~ "closes"
-LONE_STEM = 7  # ... and for a one-word alias, where a short stem would match too much
+LONE_STEM = 8  # ... and for a one-word alias, where a short stem would match too much
 FILLERS = frozenset(
     ["the", "of", "and", "or", "in", "a", "an", "to", "for", "on", "with", "by", "at", "from"]
     + ["de", "la", "le", "les", "des", "du", "et", "ou", "en", "au", "aux", "d", "l", "un", "une"]

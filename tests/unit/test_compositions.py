@@ -12,6 +12,7 @@ import re
 import pytest
 
 from actions import office_actions as A
+from actions.scope_actions import ActionExplainScope
 
 OTHERS = ["Timbuktu", "Tombouctou"]
 
@@ -150,6 +151,58 @@ CASES = {
         ["Sikasso", "16"],
         ["Mopti", "Gao", "Kayes"],
     ),
+    "offices that work on any of several terms, each with its part": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "which offices work on FGM or on early childhood?",
+            "fr": "quels bureaux travaillent sur l'excision ou la petite enfance ?",
+        },
+        {"issue": "FGM"},
+        {},
+        ["Kayes", "Sikasso"],
+        ["Mopti", "Gao", *OTHERS],
+    ),
+    "a fact the page gives for no office, whatever the intent": (
+        A.ActionOfficeStaff,
+        {
+            "en": "what is the phone number of the Gao office?",
+            "fr": "quel est le téléphone du bureau de Gao ?",
+        },
+        {"office": "Gao"},
+        {},
+        ["Gao", "2013"],
+        ["Mopti"],
+    ),
+    "a fact of 'which office' with no office named": (
+        A.ActionOfficeSectors,
+        {"en": "which field office also does operations?", "fr": "quel bureau fait aussi des opérations ?"},
+        {"sector": "operations"},
+        {},
+        ["Kayes"],
+        ["Mopti", "Gao", "Sikasso", *OTHERS],
+    ),
+    "the staff of the offices opened in a year, in all": (
+        A.ActionTotalStaff,
+        {
+            "en": "how many staff in total in the offices opened in 2013?",
+            "fr": "combien de personnes au total dans les bureaux ouverts en 2013 ?",
+        },
+        {"year": "2013"},
+        {},
+        ["40"],
+        ["Mopti", *OTHERS],
+    ),
+    "the month of an opening asked with its year": (
+        A.ActionOfficesOpenedIn,
+        {
+            "en": "in which month of 2013 did Sikasso open?",
+            "fr": "en quel mois de 2013 Sikasso a-t-il ouvert ?",
+        },
+        {"year": "2013", "office": "Sikasso"},
+        {},
+        ["Sikasso", "2013"],
+        ["Gao", "Kayes"],
+    ),
     "an issue in other words": (
         A.ActionOfficesWorkingOn,
         {
@@ -279,6 +332,22 @@ CONVERSATIONS = {
         ["46"],
         ["Gao", *OTHERS],
     ),
+    "more or less than another office, with no ranking word": (
+        [
+            (
+                A.ActionOfficeStaff,
+                {"en": "staff in Kayes?", "fr": "personnel à Kayes ?"},
+                {"office": "Kayes"},
+            ),
+            (
+                A.ActionOfficeRanking,
+                {"en": "more or less than Gao?", "fr": "plus ou moins que Gao ?"},
+                {"office": "Gao"},
+            ),
+        ],
+        ["10", "14"],
+        ["Mopti", "Sikasso", *OTHERS],
+    ),
     "compared with the office just named": (
         [
             (
@@ -343,3 +412,22 @@ def test_regions_the_page_does_not_name_are_said_so_with_those_it_does(conversat
     reply = " ".join(conversation.ask(A.ActionOfficeRegions(), language, entities={"office": "Sikasso"}))
     assert {"en": "names no region", "fr": "aucune autre région"}[language] in reply
     assert all(name in reply for name in ["Sikasso", "Gao", "Ménaka", "Kidal"])
+
+
+def test_a_message_nlu_could_not_read_is_answered_from_what_it_names(conversation, language):
+    text = {
+        "en": "Gao and hungry kids, anything going on there?",
+        "fr": "Gao et la faim des gosses, ça donne quoi ?",
+    }
+    reply = " ".join(
+        conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text=text[language])
+    )
+    assert "Gao" in reply and {"en": "malnutrition", "fr": "malnutrition"}[language] in reply
+    assert "Kayes" not in reply  # not the fallback, which names every office
+
+
+def test_a_message_nlu_could_not_read_that_names_nothing_gets_the_fallback(conversation, language):
+    reply = " ".join(
+        conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text="blorp zzz")
+    )
+    assert all(name in reply for name in ["Mopti", "Gao", "Kayes", "Sikasso"])
