@@ -122,6 +122,8 @@ def understood_anyway(mentions: Mentions, context: Context) -> Question | None:
         return Question.UNLISTED_FACT
     if mentions.asked and mentions.office:
         return ATTRIBUTE_QUESTIONS[mentions.asked[0]]
+    if mentions.asked == ("staff",) and not (mentions.office or mentions.term or context.office):
+        return Question.TOTAL_STAFF  # "all field offices + staff"
     if mentions.office and mentions.term:
         return Question.OFFICE_WORKS_ON
     return followup(mentions, context)

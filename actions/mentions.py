@@ -74,6 +74,12 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
     wider = vocab.terms.find_in(text)
     if term is None or (wider and _words(wider[0]) > _words(term) and vocab.terms.resolve(term) != wider[1]):
         term = wider[1].id if wider else term
+    ranking = best("ranking")
+    in_text_ranking = vocab.rankings.find_in(text)
+    if in_text_ranking and (ranking is None or _words(in_text_ranking[0]) > _words(ranking)):
+        ranking = in_text_ranking[0]  # « l'avant-dernier ... le deuxième plus petit »: the longer name
+    if term and not vocab.terms.resolve(term) and (ranking or best("year")):
+        term = None  # a stray word NLU tagged ("zone" in « le bureau de zone le plus récent »)
     offices, taken_back = named_offices(text, dataset)
     office = best("office")
     resolved = office and vocab.offices.resolve(office)
@@ -85,7 +91,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         term=term,
         place=best("place") or in_text(vocab.regions),
         year=best("year"),
-        ranking=best("ranking") or in_text(vocab.rankings),
+        ranking=ranking,
         offices=offices,
         asked=cues.attributes_asked(text),
         negated=negated,

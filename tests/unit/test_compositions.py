@@ -203,6 +203,25 @@ CASES = {
         ["Sikasso", "2013"],
         ["Gao", "Kayes"],
     ),
+    "a stray word tagged beside a ranking": (
+        A.ActionOfficeRanking,
+        {"en": "Which zone office is the newest?", "fr": "Quel est le bureau de zone le plus récent ?"},
+        {"ranking": "newest", "sector": "zone"},
+        {},
+        ["2016"],
+        ["Mopti", "Gao", "Kayes", "Sikasso"],
+    ),
+    "the longer ranking name in the message wins": (
+        A.ActionOfficeRanking,
+        {
+            "en": "which office has the second fewest staff?",
+            "fr": "l'avant-dernier en effectif, le deuxième plus petit ?",
+        },
+        {"ranking": "last"},
+        {},
+        ["Kayes", "10"],
+        ["Mopti", "Gao", "Sikasso"],
+    ),
     "an issue in other words": (
         A.ActionOfficesWorkingOn,
         {
@@ -431,3 +450,11 @@ def test_a_message_nlu_could_not_read_that_names_nothing_gets_the_fallback(conve
         conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text="blorp zzz")
     )
     assert all(name in reply for name in ["Mopti", "Gao", "Kayes", "Sikasso"])
+
+
+def test_a_staff_question_nlu_could_not_read_lists_every_office_s_staff(conversation, language):
+    text = {"en": "all field offices + staff pls, no fluff", "fr": "tous les bureaux + effectif svp"}[
+        language
+    ]
+    reply = " ".join(conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text=text))
+    assert all(_says(reply, n) for n in ["20", "16", "14", "10", "6", "66"]), reply
