@@ -31,8 +31,11 @@ class Floors:
 # The sealed set's are filled in at the end of issue 11, after its one scoring; until then its
 # test is skipped and the set is not asked at all.
 FLOORS: dict[str, dict[str, Floors | None]] = {
-    "team": {"en": Floors(0.95, None, 1.0, 0), "fr": Floors(0.95, None, 1.0, 0)},
-    "blind-dev": {"en": Floors(0.0, 0.0, 0.9, 99), "fr": Floors(0.0, 0.0, 0.9, 99)},
+    # measured 2026-12-02 on main's model: en 104/107, fr 105/107
+    "team": {"en": Floors(0.96, None, 1.0, 0), "fr": Floors(0.97, None, 1.0, 0)},
+    # measured 2026-12-02 on main's model, before issue 11's work: en other 46/88, composition
+    # 6/22, 6 replies with an invented fact; fr other 55/90, composition 2/22, 6 invented
+    "blind-dev": {"en": Floors(0.5, 0.25, 1.0, 6), "fr": Floors(0.58, 0.05, 1.0, 6)},
     "blind-sealed": {"en": None, "fr": None},
 }
 MIN_QUESTIONS = {"team": 75, "blind-dev": 100, "blind-sealed": 100}  # per language
