@@ -21,7 +21,8 @@ from tools.answer_checker import (
     load_items,
     response_kind,
 )
-from tools.evaluate_answers import SELECTIONS, Result, last_reply, summary
+from tools.evaluate import markdown
+from tools.evaluate_answers import SELECTIONS, Result, last_reply, printed, summary
 
 
 def item(**fields) -> Item:
@@ -277,3 +278,14 @@ def test_sealed_failures_show_ids_and_kinds_only():
 def test_the_sealed_set_is_scored_only_when_asked_for_by_name():
     assert "blind-sealed" not in SELECTIONS["dev"]
     assert SELECTIONS["sealed"] == ("blind-sealed",)
+
+
+def test_the_report_renders_a_sealed_run_without_its_texts():
+    """The sealed set is scored once: its report must not fail after the scoring, nor show texts."""
+    rows = [_result("composition", False), _result("own_words", True), _result("own_words", False, "fr")]
+    scored = {"blind-sealed": {**summary(rows, sealed=True), "date": "2026-12-02", "command": "make eval"}}
+    page = markdown({"date": "2026-12-02", "answers": scored}, 'make eval EVAL_ARGS="--sets sealed"')
+    text = printed(scored)
+    assert "| composition | 0/1 (0%) |  |" in page and "| own_words | 1/1 (100%) | 0/1 (0%) |" in page
+    assert "`composition-False` (composition, en)" in page and "composition-False" in text
+    assert "secret" not in (page + text).lower()
