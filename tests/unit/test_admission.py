@@ -133,3 +133,30 @@ def test_a_reverted_turn_keeps_its_events_and_leaves_the_context_of_the_answer_b
     assert [e.text for e in tracker.applied_events() if isinstance(e, UserUttered)] == [
         "How many staff does Gao have?"
     ]
+
+
+def test_actions_in_process_answer_as_the_action_server_does(domain) -> None:
+    """Rasa's own RemoteAction, its call and its response check, on the in-process endpoint."""
+    from rasa.core.actions.action import RemoteAction
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+
+    from runtime.in_process_actions import InProcessActions
+
+    tracker = DialogueStateTracker("t", domain.slots)
+    for event in (
+        ActionExecuted("action_listen"),
+        UserUttered(
+            "How many staff does the Sikasso office have?",
+            {"name": "ask_office_staff", "confidence": 1.0},
+            [{"entity": "office", "value": "Sikasso", "start": 24, "end": 31}],
+        ),
+        SlotSet("language", "en"),
+    ):
+        tracker.update(event)
+    action = RemoteAction("action_office_staff", InProcessActions("actions"))
+    nlg = TemplatedNaturalLanguageGenerator(domain.responses)
+    events = asyncio.run(action.run(CollectingOutputChannel(), nlg, tracker, domain))
+    said = " ".join(e.text or "" for e in events if isinstance(e, BotUttered))
+    assert "16" in said and "Sikasso" in said, said  # the source page: Sikasso, 16 staff
+    assert SlotSet("office", "sikasso") in events

@@ -24,6 +24,8 @@ from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from rasa.core.lock import TicketLock
 from rasa.core.processor import MessageProcessor
+from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
 from runtime import api
@@ -105,6 +107,20 @@ SIGNATURES: dict[str, tuple[Callable[..., Any], str]] = {
         rasa_actions.create_bot_utterance,
         "(message: Dict[str, Any]) -> rasa.shared.core.events.BotUttered",
     ),
+    # runtime/in_process_actions.py overrides the endpoint's request and calls rasa_sdk's executor.
+    "EndpointConfig.request": (
+        EndpointConfig.request,
+        "(self, method: str = 'post', subpath: Optional[str] = None, content_type: Optional[str] = "
+        "'application/json', compress: bool = False, **kwargs: Any) -> Optional[Any]",
+    ),
+    "ActionExecutor.run": (
+        ActionExecutor.run,
+        "(self, action_call: 'ActionCall') -> Optional[Dict[str, Any]]",
+    ),
+    "ActionExecutor.register_package": (
+        ActionExecutor.register_package,
+        "(self, package: Union[str, module]) -> None",
+    ),
     # channels/rest.py overrides how the sender and the text are read.
     "RestInput._extract_sender": (
         RestInput._extract_sender,
@@ -170,6 +186,13 @@ READS: dict[str, tuple[Callable[..., Any], str]] = {
         "_run_prediction_loop",
     ),
     "MessageProcessor.handle_message saves the tracker": (MessageProcessor.handle_message, "save_tracker"),
+    # runtime/in_process_actions.py: each remote action goes through its endpoint's request, and
+    # the processor builds its actions with the endpoint it holds.
+    "RemoteAction.run calls the endpoint's request": (rasa_actions.RemoteAction.run, "request"),
+    "the processor's actions use its action_endpoint": (
+        MessageProcessor.predict_next_with_tracker_if_should,
+        "action_endpoint",
+    ),
     # runtime/api.py decodes the conversation id in the request's match_info, which Sanic then
     # passes to Rasa's handler.
     "Sanic hands the handler the match_info": (Sanic.handle_request, "match_info"),
