@@ -10,10 +10,11 @@ and the staff report cannot count it. Here, under the conversation's lock:
 - a message the server could not admit in time (`runtime.admission`) is stored as the user
   sent it, unread, with the `utter_busy` reply (`store_unread`).
 
-Either turn is then reverted (Rasa's `UserUtteranceReverted`, the event `action_back` uses):
-every event stays in the store for staff, but the dialogue goes on from the last answered
-question, so the message sent again is answered as if it came first, and a follow-up
-("And Kayes?") is resolved against the question the user last got an answer to.
+Either turn is then reverted (Rasa's `UserUtteranceReverted`, the event `action_back` uses)
+and the bot listens again (`action_listen`, without which Rasa's policies would not see the
+next message): every event stays in the store for staff, but the dialogue goes on from the
+last answered question, so the message sent again is answered as if it came first, and a
+follow-up ("And Kayes?") is resolved against the question the user last got an answer to.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from typing import Any
 from rasa.core.actions.action import create_bot_utterance
 from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.processor import MessageProcessor
-from rasa.shared.core.events import BotUttered, SlotSet, UserUtteranceReverted, UserUttered
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtteranceReverted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 ACTION_FAILED = "utter_action_failed"
@@ -50,6 +53,11 @@ async def _reply(
     return create_bot_utterance(reply)
 
 
+def close_unanswered(tracker: DialogueStateTracker, reply: BotUttered, domain: Domain) -> None:
+    """Add the reply the user got, revert the turn, and listen for the next message."""
+    tracker.update_with_events([reply, UserUtteranceReverted(), ActionExecuted(ACTION_LISTEN_NAME)], domain)
+
+
 async def apologise_if_silent(
     processor: MessageProcessor, channel: OutputChannel, tracker: DialogueStateTracker
 ) -> None:
@@ -57,7 +65,7 @@ async def apologise_if_silent(
     if answered(tracker):
         return
     event = await _reply(processor, ACTION_FAILED, tracker, channel)
-    tracker.update_with_events([event, UserUtteranceReverted()], processor.domain)
+    close_unanswered(tracker, event, processor.domain)
     await channel.send_response(tracker.sender_id, event.message())
 
 
@@ -86,7 +94,7 @@ async def store_unread(processor: MessageProcessor, message: UserMessage) -> lis
             rendering = tracker.copy()
             rendering.update(SlotSet(LANGUAGE_SLOT, languages[0]))
     event = await _reply(processor, BUSY, rendering, channel)
-    tracker.update_with_events([event, UserUtteranceReverted()], processor.domain)
+    close_unanswered(tracker, event, processor.domain)
     await processor.save_tracker(tracker)
     await channel.send_response(message.sender_id, event.message())
     return channel.messages if isinstance(channel, CollectingOutputChannel) else None

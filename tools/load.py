@@ -161,9 +161,11 @@ class Report:
     def summary(self, conversations: int) -> str:
         acknowledged = len(self.exchanges)
         rate = acknowledged / self.elapsed if self.elapsed else 0.0
+        answered = self.count("answer") / self.elapsed if self.elapsed else 0.0
         return (
             f"{conversations} conversations, {acknowledged} messages acknowledged in {self.elapsed:.1f} s "
-            f"({rate:.1f} msgs/s): {self.count('answer')} answered, {self.count('wrong')} wrong, "
+            f"({rate:.1f} msgs/s, {answered:.1f} answered/s): {self.count('answer')} answered, "
+            f"{self.count('wrong')} wrong, "
             f"{self.count('busy')} busy replies, {self.count('apology')} apologies, "
             f"{self.count('not_saved')} not saved, {len(self.errors)} errors, {self.gave_up} gave up, "
             f"{self.refused} refused connections; answered p50 {self.percentile(50):.2f} s, "

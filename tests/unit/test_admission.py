@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtteranceReverted, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from runtime import turns
@@ -123,8 +123,7 @@ def test_a_turn_counts_as_answered_only_with_a_bot_message_after_the_user_messag
 
 def test_a_reverted_turn_keeps_its_events_and_leaves_the_context_of_the_answer_before(domain) -> None:
     tracker = _conversation(domain)
-    tracker.update(BotUttered("Sorry, I can't look that up right now."))
-    tracker.update(UserUtteranceReverted())
+    turns.close_unanswered(tracker, BotUttered("Sorry, I can't look that up right now."), domain)
     stored = [e.text for e in tracker.events if isinstance(e, UserUttered | BotUttered)]
     assert stored[-2:] == ["When did Mopti open?", "Sorry, I can't look that up right now."]
     # What the dialogue goes on from: the question answered before, its slots, its intent.
@@ -133,6 +132,10 @@ def test_a_reverted_turn_keeps_its_events_and_leaves_the_context_of_the_answer_b
     assert [e.text for e in tracker.applied_events() if isinstance(e, UserUttered)] == [
         "How many staff does Gao have?"
     ]
+    # The next message is seen by the policies as a new user turn, after action_listen.
+    assert tracker.latest_action_name == "action_listen"
+    tracker.update(UserUttered("And Kayes?", {"name": "ask_followup", "confidence": 1.0}))
+    assert tracker.past_states(domain)[-1]["user"]["intent"] == "ask_followup"
 
 
 def test_actions_in_process_answer_as_the_action_server_does(domain) -> None:
