@@ -236,9 +236,11 @@ async def _converse(
             kind = kind_of(" ".join(replies), turn, language)
             report.exchanges.append(Exchange(sender, turn.text, replies, server, seconds, kind))
             acknowledged()
-            await asyncio.sleep(pause.uniform(*think))
             if kind in ("answer", "wrong"):
+                await asyncio.sleep(pause.uniform(*think))
                 break
+            # Told to send it again: a person reads that, then sends it (longer than a pause).
+            await asyncio.sleep(pause.uniform(2 * think[0] + 1, 2 * think[1] + 1))
         else:
             report.gave_up += 1
             return
@@ -346,19 +348,20 @@ def _serve_and_load(args: argparse.Namespace) -> int:
     ports = args.rasa_ports
     processes: dict[int, subprocess.Popen] = {}
 
-    def start(port: int) -> None:
-        with open(logs / f"rasa-{port}.log", "ab") as log:
-            processes[port] = rasa_server(
-                port, MODEL, PROFILES["production"], flags, env, stdout=log, stderr=subprocess.STDOUT
-            )
-        wait_until_up(ready_url(port), processes[port], 240)
+    def start(*numbers: int) -> None:
+        for port in numbers:  # all at once, then wait: they load their model side by side
+            with open(logs / f"rasa-{port}.log", "ab") as log:
+                processes[port] = rasa_server(
+                    port, MODEL, PROFILES["production"], flags, env, stdout=log, stderr=subprocess.STDOUT
+                )
+        for port in numbers:
+            wait_until_up(ready_url(port), processes[port], 300)
 
     with open(logs / "actions.log", "ab") as log:
         actions = action_server(args.actions_port, env, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_until_up(f"http://127.0.0.1:{args.actions_port}/health", actions, 60)
-        for port in ports:
-            start(port)
+        start(*ports)
         rasa_ports = ", ".join(map(str, ports))
         print(f"servers ready: Rasa on {rasa_ports}, actions on {args.actions_port}", flush=True)
 

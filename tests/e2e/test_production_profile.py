@@ -137,7 +137,7 @@ def test_a_burst_over_both_servers_one_killed_gets_every_answer_right_or_a_store
     none crosses conversations; every acknowledged message and reply is in the store, in
     order; after any of those, the conversation goes on with its context (its next answers are
     right); the only errors are the requests the killed server had in flight."""
-    conversations, turns = 100, 8
+    conversations, turns = 100, 3  # staff, "and <another>?", "when did it open?": the context counts
     restart: dict[str, float] = {}
 
     def kill_and_restart() -> None:
@@ -148,7 +148,7 @@ def test_a_burst_over_both_servers_one_killed_gets_every_answer_right_or_a_store
         restart["seconds"] = time.monotonic() - began
 
     servers = [f"http://127.0.0.1:{port}" for port in (A, B)]
-    report = load.run(servers, conversations, turns, (1.0, 3.0), kill_and_restart, disrupt_after=150)
+    report = load.run(servers, conversations, turns, (1.0, 3.0), kill_and_restart, disrupt_after=100)
     lost = load.missing(report, load.stored_events(servers[1], TOKEN))
     print("\n" + "\n".join(load.summary(report, conversations, lost)), f"\nA restarted in {restart}")
 
@@ -157,8 +157,11 @@ def test_a_burst_over_both_servers_one_killed_gets_every_answer_right_or_a_store
     assert report.gave_up == 0 and report.count("not_saved") == 0
     assert report.count("answer") == conversations * turns  # every conversation went to its end
     assert lost == {}
-    assert all(error.startswith("server 0:") for error in report.errors), report.errors
-    assert len(report.errors) <= 10, report.errors  # the killed server's requests in flight
+    # The only errors: the requests the killed server held (one per conversation at most),
+    # cut when it died; each was sent again to the other server.
+    cut = ("server 0: ServerDisconnectedError", "server 0: ClientOSError")
+    assert all(error.startswith(cut) for error in report.errors), report.errors
+    assert len(report.errors) <= conversations
     served = {index: sum(e.server == index for e in report.exchanges) for index in (0, 1)}
     assert served[0] > 0 and served[1] > 0
     # After the restart, each conversation goes on, on the restarted server, where it left off.
