@@ -29,6 +29,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtteranceReverted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from components.language import language_hint
+
 ACTION_FAILED = "utter_action_failed"
 BUSY = "utter_busy"
 LANGUAGE_SLOT = "language"
@@ -69,15 +71,31 @@ async def apologise_if_silent(
     await channel.send_response(tracker.sender_id, event.message())
 
 
+async def _language(
+    processor: MessageProcessor, message: UserMessage, tracker: DialogueStateTracker
+) -> str | None:
+    """The conversation's language; for a new one, the channel's hint, else the message's own."""
+    known = tracker.get_slot(LANGUAGE_SLOT) or language_hint(message.metadata)
+    if known:
+        return known
+    parsed = await processor.parse_message(message, tracker)
+    found = [e["value"] for e in parsed.get("entities", []) if e.get("entity") == LANGUAGE_SLOT]
+    return found[0] if found else None
+
+
 async def store_unread(processor: MessageProcessor, message: UserMessage) -> list[dict[str, Any]] | None:
     """Store `message` unread with the `utter_busy` reply, send it, and revert the turn.
 
     NLU does not run (the point is to spend nothing on a message the server has no room for),
-    but for a conversation whose language is not known yet, so the reply is in the user's
-    language; it sets no slot.
+    but once per conversation, for its first message when the channel gave no language hint,
+    so that the reply is in the user's language; that language is kept (set before the
+    reverted turn), as a first answer would have set it.
     """
     channel = message.output_channel
     tracker = await processor.fetch_tracker_and_update_session(message.sender_id, channel, message.metadata)
+    language = await _language(processor, message, tracker)
+    if language and tracker.get_slot(LANGUAGE_SLOT) != language:  # before the turn: it stays
+        tracker.update(SlotSet(LANGUAGE_SLOT, language))
     tracker.update(
         UserUttered(
             message.text,
@@ -86,14 +104,7 @@ async def store_unread(processor: MessageProcessor, message: UserMessage) -> lis
             metadata=message.metadata,
         )
     )
-    rendering = tracker
-    if tracker.get_slot(LANGUAGE_SLOT) is None:
-        parsed = await processor.parse_message(message, tracker)
-        languages = [e["value"] for e in parsed.get("entities", []) if e.get("entity") == LANGUAGE_SLOT]
-        if languages:
-            rendering = tracker.copy()
-            rendering.update(SlotSet(LANGUAGE_SLOT, languages[0]))
-    event = await _reply(processor, BUSY, rendering, channel)
+    event = await _reply(processor, BUSY, tracker, channel)
     close_unanswered(tracker, event, processor.domain)
     await processor.save_tracker(tracker)
     await channel.send_response(message.sender_id, event.message())

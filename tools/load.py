@@ -355,7 +355,7 @@ def _serve_and_load(args: argparse.Namespace) -> int:
                     port, MODEL, PROFILES["production"], flags, env, stdout=log, stderr=subprocess.STDOUT
                 )
         for port in numbers:
-            wait_until_up(ready_url(port), processes[port], 300)
+            wait_until_up(ready_url(port), processes[port], 600)
 
     with open(logs / "actions.log", "ab") as log:
         actions = action_server(args.actions_port, env, stdout=log, stderr=subprocess.STDOUT)
