@@ -65,7 +65,7 @@ BUSY = {"en": "Please send it again.", "fr": "Renvoyez-le, s'il vous plaît."}
 COULD_NOT_LOOK_UP = {"en": "Please try again in a moment.", "fr": "Réessayez dans un instant."}
 NOT_SAVED = {"en": "was not saved", "fr": "n'a pas été enregistré"}
 SORRY = {"en": "Sorry", "fr": "Désolé"}
-MAX_ATTEMPTS = 8  # sends of one message told "busy" before the conversation gives up
+MAX_ATTEMPTS = 12  # sends of one message told "busy" before the conversation gives up
 TIMEOUT = 60.0  # seconds a client waits for a reply (a killed server's lock lasts 20 s)
 
 
