@@ -387,7 +387,7 @@ def _serve_and_load(args: argparse.Namespace) -> int:
         lost = missing(report, stored_events(servers[-1], token))
         for line in summary(report, args.conversations, lost):
             print(line)
-        bad = report.count("wrong") or lost or report.gave_up
+        bad = report.count("wrong") or report.count("not_saved") or lost
         return 1 if bad else 0
     finally:
         for process in processes.values():
