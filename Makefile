@@ -8,7 +8,7 @@ WIDGET := web/node_modules/.installed
 ST_VENV := .venv-schemathesis
 export RASA_TELEMETRY_ENABLED := false
 
-.PHONY: install schemathesis web browser lookups train run serve serve-production services chat eval bench insights test lint clean
+.PHONY: install schemathesis web browser lookups train run serve serve-production services chat eval bench load insights test lint clean
 
 install: $(VENV)/.installed
 
@@ -69,6 +69,9 @@ eval: train  ## NLU and answer quality on the evaluation sets -> docs/evaluation
 
 bench: train  ## speed side by side with stock Rasa's starter bot -> docs/performance.md
 	$(PY) -m tools.bench $(BENCH_ARGS)
+
+load: train services  ## a burst: 100 conversations over two Rasa servers, one killed mid-load (LOAD_ARGS)
+	$(PY) -m tools.load $(LOAD_ARGS)
 
 insights: install  ## staff report: questions, languages, unanswered -> results/insights/ (INSIGHTS_ARGS)
 	$(PY) -m tools.insights $(INSIGHTS_ARGS)

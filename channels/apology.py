@@ -4,15 +4,15 @@ Rasa 3.6 answers nothing (HTTP 200 with `[]`) when the action server is down, an
 tracker store or the lock store is unreachable: the error is logged and the user is left
 waiting. Here every message gets a reply, in the conversation's language, from the domain:
 
-- a turn that sent nothing (an action failed or timed out) gets `utter_action_failed`; the
-  message itself was stored, so the conversation goes on once the action server is back;
+- a turn whose actions failed or timed out gets `utter_action_failed` from the Rasa server
+  itself, stored with the turn (`runtime.turns`); a turn whose every reply the platform
+  refused gets it here (the turn itself is stored);
 - a turn that failed outright (PostgreSQL or Redis unreachable) gets
   `utter_service_unavailable`: the message was not stored, and the user is asked to send it
   again rather than believe it was heard.
 
 A reply the platform refused (`channels.outbound.SendFailed`, once the plain-text fallback of
-`channels.limits` failed too) is logged and not counted: a turn whose every reply was refused
-gets the apology, and the turn itself is still stored.
+`channels.limits` failed too) is logged and not counted.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ WEB_HOST, WEB_PORT = "127.0.0.1", 8080
 # on this machine, as the machines of this project run them.
 PRODUCTION_DEFAULTS = {
     "ACTION_SERVER_URL": "http://127.0.0.1:5055/webhook",
+    "ACTIONS_MODULE": "",  # "actions": in each Rasa server's process (one machine; README)
     "POSTGRES_HOST": "127.0.0.1",
     "POSTGRES_PORT": "5432",
     "POSTGRES_DB": "unicef_mali",

@@ -19,9 +19,13 @@ import rasa.core.lock_store as rasa_lock_store
 import rasa.core.run as rasa_run
 import rasa.core.tracker_store as rasa_tracker_store
 import rasa.server
+from rasa.core.agent import Agent
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput
 from rasa.core.lock import TicketLock
+from rasa.core.processor import MessageProcessor
+from rasa.utils.endpoints import EndpointConfig
+from rasa_sdk.executor import ActionExecutor
 from sanic import Sanic
 
 from runtime import api
@@ -78,6 +82,45 @@ SIGNATURES: dict[str, tuple[Callable[..., Any], str]] = {
         rasa_lock_store.RedisLockStore._acquire_lock,
         "(self, conversation_id: 'Text', ticket: 'int', wait_time_in_seconds: 'float') -> 'TicketLock'",
     ),
+    # runtime/admission.py wraps these two on the agent's processor; runtime/turns.py calls the others.
+    "MessageProcessor.handle_message": (
+        MessageProcessor.handle_message,
+        "(self, message: rasa.core.channels.channel.UserMessage) -> Optional[List[Dict[str, Any]]]",
+    ),
+    "MessageProcessor._run_prediction_loop": (
+        MessageProcessor._run_prediction_loop,
+        "(self, output_channel: rasa.core.channels.channel.OutputChannel, "
+        "tracker: rasa.shared.core.trackers.DialogueStateTracker) -> None",
+    ),
+    "MessageProcessor.fetch_tracker_and_update_session": (
+        MessageProcessor.fetch_tracker_and_update_session,
+        "(self, sender_id: str, output_channel: Optional[rasa.core.channels.channel.OutputChannel] = None, "
+        "metadata: Optional[Dict] = None) -> rasa.shared.core.trackers.DialogueStateTracker",
+    ),
+    "MessageProcessor.parse_message": (
+        MessageProcessor.parse_message,
+        "(self, message: rasa.core.channels.channel.UserMessage, "
+        "tracker: Optional[rasa.shared.core.trackers.DialogueStateTracker] = None, "
+        "only_output_properties: bool = True) -> Dict[str, Any]",
+    ),
+    "create_bot_utterance": (
+        rasa_actions.create_bot_utterance,
+        "(message: Dict[str, Any]) -> rasa.shared.core.events.BotUttered",
+    ),
+    # runtime/in_process_actions.py overrides the endpoint's request and calls rasa_sdk's executor.
+    "EndpointConfig.request": (
+        EndpointConfig.request,
+        "(self, method: str = 'post', subpath: Optional[str] = None, content_type: Optional[str] = "
+        "'application/json', compress: bool = False, **kwargs: Any) -> Optional[Any]",
+    ),
+    "ActionExecutor.run": (
+        ActionExecutor.run,
+        "(self, action_call: 'ActionCall') -> Optional[Dict[str, Any]]",
+    ),
+    "ActionExecutor.register_package": (
+        ActionExecutor.register_package,
+        "(self, package: Union[str, module]) -> None",
+    ),
     # channels/rest.py overrides how the sender and the text are read.
     "RestInput._extract_sender": (
         RestInput._extract_sender,
@@ -133,6 +176,22 @@ READS: dict[str, tuple[Callable[..., Any], str]] = {
     "SQLTrackerStore.save calls _additional_events": (
         rasa_tracker_store.SQLTrackerStore.save,
         "_additional_events",
+    ),
+    # runtime/admission.py: the agent hands each message to its processor's handle_message under
+    # the conversation's lock, which runs the prediction loop (wrapped) before saving the tracker.
+    "Agent.handle_message takes the conversation's lock": (Agent.handle_message, "lock"),
+    "Agent.handle_message calls the processor's handle_message": (Agent.handle_message, "handle_message"),
+    "MessageProcessor.handle_message runs the prediction loop": (
+        MessageProcessor.handle_message,
+        "_run_prediction_loop",
+    ),
+    "MessageProcessor.handle_message saves the tracker": (MessageProcessor.handle_message, "save_tracker"),
+    # runtime/in_process_actions.py: each remote action goes through its endpoint's request, and
+    # the processor builds its actions with the endpoint it holds.
+    "RemoteAction.run calls the endpoint's request": (rasa_actions.RemoteAction.run, "request"),
+    "the processor's actions use its action_endpoint": (
+        MessageProcessor.predict_next_with_tracker_if_should,
+        "action_endpoint",
     ),
     # runtime/api.py decodes the conversation id in the request's match_info, which Sanic then
     # passes to Rasa's handler.

@@ -4,8 +4,8 @@ A user message is unanswered when NLU did not understand it (`nlu_fallback`), fo
 topic (`out_of_scope`), was less sure of its intent than the FallbackClassifier's threshold in
 config.yml, or when a reply to it says the assistant does not know. Clarifying questions
 ("Which office?") are not on the list: the user gets asked, and the next message counts.
-Errors (`utter_action_failed`, `utter_service_unavailable`) are not either: the question may
-be perfectly answerable, the servers failed.
+Errors (`utter_action_failed`, `utter_service_unavailable`, `utter_busy`) are not either: the
+question may be perfectly answerable, the servers failed.
 """
 
 from __future__ import annotations
