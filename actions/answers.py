@@ -103,6 +103,12 @@ def refine(question: Question, mentions: Mentions, context: Context) -> Question
         return Question.OFFICES_WORKING_ON
     if mentions.unlisted and question != Question.UNICEF_PARTNER:  # "who runs it?", "its budget?"
         return Question.UNLISTED_FACT
+    if mentions.staff_limit and not mentions.office:  # "which offices have more than 12 staff?"
+        return Question.OFFICE_RANKING
+    if question == Question.OFFICE_RANKING and not mentions.ranking and mentions.which_offices:
+        return Question.OFFICES_WORKING_ON  # "d'accord, alors lesquels en font ?": the last term
+    if question in (Question.OFFICE_LIST, Question.FIELD_OFFICE_COUNT) and mentions.asked == ("staff",):
+        return Question.TOTAL_STAFF  # "list all field offices + staff"
     if question == Question.OFFICES_WORKING_ON and mentions.ranking:  # "the largest team among ..."
         return Question.OFFICE_RANKING
     if question == Question.OFFICES_OPENED_IN and mentions.office and (mentions.month or mentions.asked):
@@ -122,8 +128,12 @@ def understood_anyway(mentions: Mentions, context: Context) -> Question | None:
         return Question.UNLISTED_FACT
     if mentions.asked and mentions.office:
         return ATTRIBUTE_QUESTIONS[mentions.asked[0]]
-    if mentions.asked == ("staff",) and not (mentions.office or mentions.term or context.office):
+    if mentions.staff_limit or (mentions.order and mentions.asked):
+        return Question.OFFICE_RANKING  # "more than 12 staff", "in the order they opened"
+    if mentions.asked == ("staff",) and mentions.every and not (mentions.office or mentions.term):
         return Question.TOTAL_STAFF  # "all field offices + staff"
+    if mentions.which_offices and context.term and not mentions.term:
+        return Question.OFFICES_WORKING_ON  # "which offices do, then?"
     if mentions.office and mentions.term:
         return Question.OFFICE_WORKS_ON
     return followup(mentions, context)
@@ -745,8 +755,10 @@ class _Answerer:
     def office_ranking(self) -> Answer:
         """The first (or second) office by age or staff: of all field offices, of those that
         work on a term, or between the offices named ("which is older, Gao or Mopti?")."""
+        if self.said.staff_limit:
+            return self._offices_by_staff_limit(*self.said.staff_limit)
         match = self.vocab.rankings.resolve(self.said.ranking)
-        if match is None and self.said.order and self.said.asked:  # "list them in the order they opened"
+        if match is None and (self.said.order or self.said.second) and self.said.asked:  # "by staff"
             match = Match("ranking", "oldest" if self.said.asked[0] == "opening" else "most_staff")
         compared = self._compared()
         if match is None and compared:  # "Is that more or less than Gao?": the fact just asked
@@ -818,6 +830,25 @@ class _Answerer:
             and (not match or self._works_on(o, match))
         ]
 
+    def _offices_by_staff_limit(self, limit: str, value: int) -> Answer:
+        """ "Which offices have more than 12 staff?": each with its staff, and how many."""
+        keep = {"over": lambda n: n > value, "at_least": lambda n: n >= value, "under": lambda n: n < value}
+        offices = [o for o in self.data.field_offices if o.staff is not None and keep[limit](o.staff)]
+        offices.sort(key=lambda o: -o.staff)
+        listed = join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in offices], self.lang)
+        return self._done(
+            Reply(
+                f"utter_offices_staff_{limit}",
+                {
+                    "value": number(value, self.lang),
+                    "count": number(len(offices), self.lang),
+                    "offices": listed or "—",
+                },
+                office_buttons(offices, self.lang),
+            ),
+            listed=offices,
+        )
+
     def _value(self, office: Office, by_date: bool) -> str:
         return opening_date(office.opened, self.lang) if by_date else number(office.staff, self.lang)
 
@@ -852,7 +883,11 @@ class _Answerer:
         return self._done(
             Reply(
                 "utter_offices_opened_in",
-                {"year": str(year), "offices": self._names(offices)},
+                {
+                    "year": str(year),
+                    "offices": self._names(offices),
+                    "count": number(len(offices), self.lang),
+                },
                 office_buttons(offices, self.lang),
             ),
             office=offices[0].id if len(offices) == 1 else None,

@@ -127,6 +127,20 @@ UNLISTED = (
     "rate", "taux", "percentage", "pourcentage", "how many children", "combien d enfants",
     "vehicles", "vehicules", "opening hours", "horaires", "website", "site web", "salary", "salaire",
 )
+WHICH_OFFICES = (
+    "which offices", "which ones", "who does", "who else", "which do", "lesquels", "lesquelles",
+    "quels bureaux", "qui d autre", "qui en fait", "qui le fait",
+)
+EVERY = ("all", "every", "each", "list", "tous", "toutes", "chaque", "liste")
+STAFF_LIMIT = re.compile(
+    r"\b(more than|over|above|at least|fewer than|less than|under|below|plus de|au moins|moins de)"
+    r" (\d{1,3})\b(?! ?(?:year|an))"
+)
+LIMITS = {
+    "more than": "over", "over": "over", "above": "over", "plus de": "over",
+    "at least": "at_least", "au moins": "at_least",
+    "fewer than": "under", "less than": "under", "under": "under", "below": "under", "moins de": "under",
+}
 BOTH = ("both", "a la fois", "as well as", "and also", "et aussi", "ainsi que", "en meme temps")
 MONTH = ("month", "which month", "what month", "exact date", "mois", "quel mois", "date exacte")
 CORRECTION = re.compile(r"\b(?:not|no|non|pas|instead of|au lieu de|plutot que)\s+(?:de |du |the |in |a )?$")
@@ -180,6 +194,24 @@ def asks_unlisted(message: str) -> bool:
     """A fact the page gives for no office: who runs it, how to reach it, what it spends,
     whom it works with, figures of results. Said to be unknown, never answered with another."""
     return _has(normalise(message), UNLISTED)
+
+
+def asks_which_offices(message: str) -> bool:
+    """ "Which offices do, then?", « alors lesquels en font ? »: the offices, for the last term."""
+    return _has(normalise(message), WHICH_OFFICES)
+
+
+def asks_every(message: str) -> bool:
+    return _has(normalise(message), EVERY)
+
+
+def staff_limit(message: str) -> tuple[str, int] | None:
+    """ "More than 12 staff", « moins de 15 personnes »: ("over" | "at_least" | "under", 12)."""
+    text = normalise(message)
+    found = STAFF_LIMIT.search(text)
+    if not found or "staff" not in attributes_asked(message):
+        return None
+    return LIMITS[found.group(1)], int(found.group(2))
 
 
 def asks_both(message: str) -> bool:

@@ -40,6 +40,9 @@ class Mentions:
     all_terms: tuple[str, ...] = ()  # "both child protection and C4D": every term, as typed
     any_terms: tuple[str, ...] = ()  # "on the move, displaced or nomadic": each term named
     unlisted: bool = False  # a fact the page gives for no office ("who runs it?")
+    which_offices: bool = False  # "which offices do, then?": the offices, not one office
+    every: bool = False  # "all", « tous »
+    staff_limit: tuple[str, int] | None = None  # "more than 12 staff": ("over", 12)
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -76,7 +79,11 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         term = wider[1].id if wider else term
     ranking = best("ranking")
     in_text_ranking = vocab.rankings.find_in(text)
-    if in_text_ranking and (ranking is None or _words(in_text_ranking[0]) > _words(ranking)):
+    if in_text_ranking and (
+        ranking is None
+        or _words(in_text_ranking[0]) > _words(ranking)
+        or (_words(in_text_ranking[0]) == _words(ranking) and not vocab.rankings.is_alias(ranking))
+    ):
         ranking = in_text_ranking[0]  # « l'avant-dernier ... le deuxième plus petit »: the longer name
     if term and not vocab.terms.resolve(term) and (ranking or best("year")):
         term = None  # a stray word NLU tagged ("zone" in « le bureau de zone le plus récent »)
@@ -103,6 +110,9 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         all_terms=_every_term(text, dataset) if cues.asks_both(text) else (),
         any_terms=() if cues.asks_both(text) else _every_term(text, dataset),
         unlisted=cues.asks_unlisted(text),
+        which_offices=cues.asks_which_offices(text),
+        every=cues.asks_every(text),
+        staff_limit=cues.staff_limit(text),
     )
 
 

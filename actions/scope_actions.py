@@ -49,7 +49,7 @@ class ActionExplainScope(Action):
         if why in ("not_understood", "out_of_scope"):
             mentions = mentions_in(tracker)
             question = understood_anyway(mentions, context_of(tracker))
-            if question and (why == "not_understood" or mentions.unlisted):
+            if question and (why == "not_understood" or mentions.unlisted or mentions.term):
                 result = answer(question, mentions, context_of(tracker), get_dataset(), language_of(tracker))
                 return send(dispatcher, result, tracker)
         refused = latest.get("refused") if isinstance(latest.get("refused"), dict) else {}

@@ -61,6 +61,10 @@ class Vocabulary:
             elif words and len(words[0]) >= LONE_STEM:
                 self._stemmed.append((_stems(alias, LONE_STEM), LONE_STEM, alias))
 
+    def is_alias(self, text: str) -> bool:
+        """Whether the text is one of the aliases, as a whole."""
+        return normalise(text) in self._aliases
+
     def resolve(self, text: str | None) -> Match | None:
         if not text:
             return None

@@ -222,6 +222,30 @@ CASES = {
         ["Kayes", "10"],
         ["Mopti", "Gao", "Sikasso"],
     ),
+    "the offices over a staff figure, and how many": (
+        A.ActionOfficeStaff,
+        {"en": "which offices have more than 15 staff?", "fr": "quels bureaux ont plus de 15 personnes ?"},
+        {},
+        {},
+        ["2", "Mopti", "20", "Sikasso", "16"],
+        ["Gao", "Kayes", *OTHERS],
+    ),
+    "the offices under a staff figure": (
+        A.ActionOfficeRanking,
+        {"en": "offices with fewer than 11 staff?", "fr": "bureaux de moins de 11 personnes ?"},
+        {},
+        {},
+        ["Kayes", "10", "6"],
+        ["Mopti", "Gao", "Sikasso"],
+    ),
+    "how many offices opened in a year": (
+        A.ActionOfficesOpenedIn,
+        {"en": "how many offices opened in 2013?", "fr": "combien de bureaux ont ouvert en 2013 ?"},
+        {"year": "2013"},
+        {},
+        ["3", "Gao", "Kayes", "Sikasso"],
+        ["Mopti", *OTHERS],
+    ),
     "an issue in other words": (
         A.ActionOfficesWorkingOn,
         {
@@ -367,6 +391,18 @@ CONVERSATIONS = {
         ["10", "14"],
         ["Mopti", "Sikasso", *OTHERS],
     ),
+    "which offices do, then: the term of the yes/no question": (
+        [
+            (
+                A.ActionOfficeWorksOn,
+                {"en": "Does Kayes do WASH?", "fr": "Kayes fait de l'EAH ?"},
+                {"office": "Kayes", "sector": "WASH"},
+            ),
+            (A.ActionOfficeRanking, {"en": "so which offices do?", "fr": "alors lesquels en font ?"}, {}),
+        ],
+        ["Mopti", "Gao", "Sikasso"],
+        ["Kayes"],
+    ),
     "compared with the office just named": (
         [
             (
@@ -458,3 +494,11 @@ def test_a_staff_question_nlu_could_not_read_lists_every_office_s_staff(conversa
     ]
     reply = " ".join(conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text=text))
     assert all(_says(reply, n) for n in ["20", "16", "14", "10", "6", "66"]), reply
+
+
+def test_an_ordering_nlu_could_not_read_lists_every_office_in_order(conversation, language):
+    text = {"en": "field offices in the order they opened?", "fr": "les bureaux dans l'ordre d'ouverture ?"}
+    reply = " ".join(
+        conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text=text[language])
+    )
+    assert reply.index("Mopti") < reply.index("Gao") < reply.index("2016"), reply
