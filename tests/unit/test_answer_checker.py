@@ -143,7 +143,7 @@ def test_a_reply_naming_every_office_is_no_pass(say, response, language):
 
 
 def test_a_real_answer_passes_and_an_unwanted_fact_is_invented(say):
-    reply = say("utter_offices_working_on", term="child marriage", offices="Mopti, Kayes")
+    reply = say("utter_offices_working_on", count="2", term="child marriage", offices="Mopti, Kayes")
     assert check(item(must=("Mopti", "Kayes"), must_not=("Gao",)), [reply]).right
     wrong = check(item(must=("Mopti",), must_not=("Kayes",)), [reply])
     assert not wrong.right and wrong.unwanted == ["Kayes"] and wrong.invented == ["Kayes"]
