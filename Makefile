@@ -62,7 +62,9 @@ services:  ## start PostgreSQL and Redis on loopback (installing them only where
 chat: install  ## chat with servers started by `make serve`
 	$(PY) -m tools.chat
 
-eval: train  ## NLU and answer quality on held-out questions -> docs/evaluation.md, results/
+# The team and blind dev sets; EVAL_ARGS="--sets sealed" once, at the end of issue 11 (docs/evaluation.md).
+EVAL_ARGS ?= --sets dev
+eval: train  ## NLU and answer quality on the evaluation sets -> docs/evaluation.md, results/ (EVAL_ARGS)
 	$(PY) -m tools.evaluate $(EVAL_ARGS)
 
 bench: train  ## speed side by side with stock Rasa's starter bot -> docs/performance.md

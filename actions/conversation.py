@@ -40,12 +40,14 @@ def context_of(tracker: Tracker) -> Context:
     """
     data = get_dataset()
     office, term, last = (tracker.get_slot(name) for name in ("office", "term", "last_question"))
+    listed = tracker.get_slot("offices")
     kind, _, term_id = term.partition(":") if isinstance(term, str) else ("", "", "")
     questions = {question.value: question for question in Question}
     return Context(
         office=office if data.has("offices", office) else None,
         term=term if data.has(f"{kind}s", term_id) else None,
         question=questions.get(last) if isinstance(last, str) else None,
+        offices=tuple(o for o in listed if data.has("offices", o)) if isinstance(listed, list) else (),
     )
 
 
@@ -69,6 +71,7 @@ def send(dispatcher: CollectingDispatcher, result: Answer, tracker: Tracker) -> 
         SlotSet("office", context.office),
         SlotSet("term", context.term),
         SlotSet("last_question", context.question.value if context.question else None),
+        SlotSet("offices", list(context.offices)),
     ]
     can_click = tracker.get_latest_input_channel() not in NO_BUTTONS
     if result.answered and can_click and tracker.get_slot("feedback") is None:

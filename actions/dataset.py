@@ -113,17 +113,31 @@ class Office(_Strict):
     staff: conint(ge=0) | None = None  # type: ignore[valid-type]
     sectors: list[str] = []
     issues: list[str] = []
+    how: dict[str, Text] = {}  # the page's own words for some of its issues, by issue id
     regions: list[str] = Field(..., min_items=1)
+
+    @validator("how")
+    def _how_is_about_its_issues(cls, how: dict[str, Text], values: dict) -> dict[str, Text]:
+        unknown = set(how) - set(values.get("issues", []))
+        if unknown:
+            raise ValueError(f"not among the office's issues: {', '.join(sorted(unknown))}")
+        return how
 
     def names(self) -> list[str]:
         """Everything that refers to it: id, aliases and names in both languages."""
         return [self.id, *self.aliases, self.name.en, self.name.fr]
+
+    def work_on(self, issue: Issue) -> Text:
+        """What the office does about an issue: the page's words where it has them, else its label."""
+        return self.how.get(issue.id, issue.label)
 
 
 class Country(_Strict):
     name: Text
     since: conint(ge=1946, le=2100)  # type: ignore[valid-type]
     capital: str
+    partner: Text  # who UNICEF works with, and at which level
+    aim: Text  # what the field offices are for
 
 
 class OfficeKinds(_Strict):
@@ -183,7 +197,7 @@ class Dataset(_Strict):
     def _by_id(self) -> dict[str, dict[str, object]]:
         return {
             kind: {item.id: item for item in getattr(self, kind)}
-            for kind in ("sectors", "issues", "topics", "regions", "offices")
+            for kind in ("sectors", "issues", "topics", "rankings", "regions", "offices")
         }
 
     def has(self, kind: str, item_id: object) -> bool:
@@ -201,6 +215,9 @@ class Dataset(_Strict):
 
     def topic(self, topic_id: str) -> Topic:
         return self._by_id["topics"][topic_id]  # type: ignore[return-value]
+
+    def ranking(self, ranking_id: str) -> Ranking:
+        return self._by_id["rankings"][ranking_id]  # type: ignore[return-value]
 
     def region(self, region_id: str) -> Region:
         return self._by_id["regions"][region_id]  # type: ignore[return-value]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from actions import cues
 from actions.dataset import Dataset
 from actions.terms import Vocabulary, vocabularies
 from actions.text import normalise
@@ -28,6 +29,20 @@ class Mentions:
     place: str | None = None
     year: str | None = None
     ranking: str | None = None
+    offices: tuple[str, ...] = ()  # every office named, in order, ids, less those taken back
+    asked: tuple[str, ...] = ()  # the office facts asked for (cues.ATTRIBUTE_CUES), in order
+    negated: bool = False  # "do not work on", « n'ont pas ouvert en »
+    second: bool = False  # "the second largest", "the runner-up"
+    month: bool = False  # "which month"
+    those: bool = False  # "which of them", « lequel des deux »: the offices of the last answer
+    order: bool = False  # "in the order they opened", « classe-les »
+    compares: bool = False  # "compared with Mopti", « plus ou moins que Gao »
+    all_terms: tuple[str, ...] = ()  # "both child protection and C4D": every term, as typed
+    any_terms: tuple[str, ...] = ()  # "on the move, displaced or nomadic": each term named
+    unlisted: bool = False  # a fact the page gives for no office ("who runs it?")
+    which_offices: bool = False  # "which offices do, then?": the offices, not one office
+    every: bool = False  # "all", « tous »
+    staff_limit: tuple[str, int] | None = None  # "more than 12 staff": ("over", 12)
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -60,15 +75,69 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
     issue, sector = best("issue"), best("sector")
     term = issue if issue and vocab.terms.resolve(issue) else sector or issue
     wider = vocab.terms.find_in(text)
-    if term is None or (wider and normalise(term) in wider[0] and vocab.terms.resolve(term) != wider[1]):
+    if term is None or (wider and _words(wider[0]) > _words(term) and vocab.terms.resolve(term) != wider[1]):
         term = wider[1].id if wider else term
+    ranking = best("ranking")
+    in_text_ranking = vocab.rankings.find_in(text)
+    if in_text_ranking and (
+        ranking is None
+        or _words(in_text_ranking[0]) > _words(ranking)
+        or (_words(in_text_ranking[0]) == _words(ranking) and not vocab.rankings.is_alias(ranking))
+    ):
+        ranking = in_text_ranking[0]  # « l'avant-dernier ... le deuxième plus petit »: the longer name
+    if term and not vocab.terms.resolve(term) and (ranking or best("year")):
+        term = None  # a stray word NLU tagged ("zone" in « le bureau de zone le plus récent »)
+    offices, taken_back = named_offices(text, dataset)
+    office = best("office")
+    resolved = office and vocab.offices.resolve(office)
+    if office is None or (resolved and resolved.id in taken_back):
+        office = offices[0] if offices else (None if resolved else office)
+    negated = cues.negated(text) and not taken_back
     return Mentions(
-        office=best("office") or in_text(vocab.offices),
+        office=office,
         term=term,
         place=best("place") or in_text(vocab.regions),
         year=best("year"),
-        ranking=best("ranking") or in_text(vocab.rankings),
+        ranking=ranking,
+        offices=offices,
+        asked=cues.attributes_asked(text),
+        negated=negated,
+        second=cues.asks_second(text),
+        month=cues.asks_month(text),
+        those=cues.about_those(text),
+        order=cues.asks_order(text),
+        compares=cues.compares(text),
+        all_terms=_every_term(text, dataset) if cues.asks_both(text) else (),
+        any_terms=() if cues.asks_both(text) else _every_term(text, dataset),
+        unlisted=cues.asks_unlisted(text),
+        which_offices=cues.asks_which_offices(text),
+        every=cues.asks_every(text),
+        staff_limit=cues.staff_limit(text),
     )
+
+
+def _every_term(text: str, dataset: Dataset) -> tuple[str, ...]:
+    """The distinct terms the message names, in order, as "kind:id"."""
+    found = [f"{m.kind}:{m.id}" for _, m in vocabularies(dataset).terms.find_all(text)]
+    return tuple(dict.fromkeys(found)) if len(set(found)) > 1 else ()
+
+
+def _words(text: str) -> int:
+    return len(normalise(text).split())
+
+
+def named_offices(text: str, dataset: Dataset) -> tuple[tuple[str, ...], frozenset[str]]:
+    """The offices the message names, in order, and those it takes back ("Gao, not Mopti")."""
+    padded = f" {normalise(text)} "
+    kept: list[str] = []
+    taken_back: set[str] = set()
+    offices = vocabularies(dataset).offices
+    for start, match in offices.find_all(text) or offices.find_near(text):
+        if cues.corrected_away(padded[: start + 1]):
+            taken_back.add(match.id)
+        elif match.id not in kept:
+            kept.append(match.id)
+    return tuple(o for o in kept if o not in taken_back), frozenset(taken_back)
 
 
 def entity_values(entities: Sequence[dict], text: str) -> dict[str, list[str]]:

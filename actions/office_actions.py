@@ -105,8 +105,17 @@ class ActionOfficeList(QuestionAction):
     question = Question.OFFICE_LIST
 
 
+class ActionUnicefPartner(QuestionAction):
+    question = Question.UNICEF_PARTNER
+
+
+class ActionUnlistedFact(QuestionAction):
+    question = Question.UNLISTED_FACT
+
+
 class ActionFollowup(Action):
-    """ "And Kayes?", "What about FGM?": the last kind of question, about something new."""
+    """ "And Kayes?", "What about FGM?": the last kind of question, about something new; also
+    the question asked together with a language request ("in English: when did Gao open?")."""
 
     def name(self) -> str:
         return "action_followup"
@@ -120,7 +129,9 @@ class ActionFollowup(Action):
         mentions, context = mentions_in(tracker), context_of(tracker)
         question = followup(mentions, context)
         if question is None:
-            dispatcher.utter_message(response="utter_ask_followup")
+            intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+            if intent != "request_language":  # a language switch that asks nothing more: said already
+                dispatcher.utter_message(response="utter_ask_followup")
             return []
         result = answer(question, mentions, context, get_dataset(), language_of(tracker))
         return send(dispatcher, result, tracker)

@@ -12,8 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import explain_scope
-from actions.conversation import language_of, utter
+from actions.answers import answer, explain_scope, understood_anyway
+from actions.conversation import context_of, language_of, mentions_in, send, utter
 from actions.dataset import get_dataset
 
 
@@ -31,7 +31,9 @@ def _why(latest: dict[str, Any]) -> str:
 
 
 class ActionExplainScope(Action):
-    """Help, out-of-scope and fallback replies, with the offices it knows."""
+    """Help, out-of-scope and fallback replies, with the offices it knows; but a message NLU
+    could not read that names an office or a term is answered from what it names (a long
+    message, a paraphrase), and one asking what the page does not give is told so."""
 
     def name(self) -> str:
         return "action_explain_scope"
@@ -43,7 +45,14 @@ class ActionExplainScope(Action):
         domain: dict[str, Any],
     ) -> list[EventType]:
         latest = tracker.latest_message or {}
+        why = _why(latest)
+        if why in ("not_understood", "out_of_scope"):
+            mentions = mentions_in(tracker)
+            question = understood_anyway(mentions, context_of(tracker))
+            if question and (why == "not_understood" or mentions.unlisted or mentions.term):
+                result = answer(question, mentions, context_of(tracker), get_dataset(), language_of(tracker))
+                return send(dispatcher, result, tracker)
         refused = latest.get("refused") if isinstance(latest.get("refused"), dict) else {}
-        reply = explain_scope(_why(latest), get_dataset(), language_of(tracker), int(refused.get("limit", 0)))
+        reply = explain_scope(why, get_dataset(), language_of(tracker), int(refused.get("limit", 0)))
         utter(dispatcher, reply)
         return []

@@ -1,9 +1,11 @@
 """Turn what a user typed ("excission", "Tombouctou", "le mariage précoce") into dataset ids.
 
 NLU hands the actions the words it tagged, with typos, accents or not, plural or not. The
-matching is done here, against every alias in the dataset, in three steps: the whole text
-is an alias; the text contains an alias (the longest wins); the text is a near miss of an
-alias (difflib). Pure functions: no rasa_sdk, no I/O.
+matching is done here, against every alias in the dataset, in four steps: the whole text
+is an alias; the text contains an alias (the longest wins); the text has every word of an
+alias in another form or order ("schools that closed" for "closed schools", "vaccinated"
+for "vaccination"); the text is a near miss of an alias (difflib). Pure functions: no
+rasa_sdk, no I/O.
 """
 
 from __future__ import annotations
@@ -17,6 +19,22 @@ from actions.dataset import Dataset
 from actions.text import normalise
 
 FUZZY_CUTOFF = 0.82
+NEAR_LENGTH = 5  # a name shorter than this is too easily a near miss of another word
+STEM = 5  # letters of a word that stand for it among other words: "closed" ~ "closes"
+LONE_STEM = 8  # ... and for a one-word alias, where a short stem would match too much
+FILLERS = frozenset(
+    ["the", "of", "and", "or", "in", "a", "an", "to", "for", "on", "with", "by", "at", "from"]
+    + ["de", "la", "le", "les", "des", "du", "et", "ou", "en", "au", "aux", "d", "l", "un", "une"]
+    + ["pour", "sur", "dans", "avec", "par"]
+)
+
+
+def _words(alias: str) -> int:
+    return sum(1 for w in alias.split() if w not in FILLERS)
+
+
+def _stems(text: str, size: int) -> frozenset[str]:
+    return frozenset(w.rstrip("sx")[:size] for w in text.split() if w not in FILLERS and len(w) > 2)
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,17 @@ class Vocabulary:
         for alias, match in entries:  # unambiguous: the dataset's validation checks it
             if key := normalise(alias):
                 self._aliases.setdefault(key, match)
+        self._stemmed: list[tuple[frozenset[str], int, str]] = []
+        for alias in self._aliases:
+            words = [w for w in alias.split() if w not in FILLERS]
+            if len(words) > 1:  # len(need) may be less than len(words): "children" ~ "child"
+                self._stemmed.append((_stems(alias, STEM), STEM, alias))
+            elif words and len(words[0]) >= LONE_STEM:
+                self._stemmed.append((_stems(alias, LONE_STEM), LONE_STEM, alias))
+
+    def is_alias(self, text: str) -> bool:
+        """Whether the text is one of the aliases, as a whole."""
+        return normalise(text) in self._aliases
 
     def resolve(self, text: str | None) -> Match | None:
         if not text:
@@ -53,11 +82,45 @@ class Vocabulary:
     def find_in(self, text: str | None) -> tuple[str, Match] | None:
         """The longest alias that appears in the text as whole words, and what it means."""
         padded = f" {normalise(text or '')} "
-        contained = [alias for alias in self._aliases if f" {alias} " in padded]
-        if not contained:
-            return None
-        alias = max(contained, key=len)
-        return alias, self._aliases[alias]
+        contained = [(_words(a), 1, len(a), a) for a in self._aliases if f" {a} " in padded]
+        found = max([*contained, *self._by_stems(padded)], default=None)
+        return (found[3], self._aliases[found[3]]) if found else None
+
+    def _by_stems(self, text: str) -> list[tuple[int, int, int, str]]:
+        """Aliases whose every word appears in the text in some form, scored as in find_in
+        (more words first, then as typed, then longer) so that "schools that were closed"
+        means "closed schools", not "schools"."""
+        stems = {size: _stems(text, size) for size in (STEM, LONE_STEM)}
+        return [(len(need), 0, len(a), a) for need, size, a in self._stemmed if need <= stems[size]]
+
+    def find_near(self, text: str | None) -> list[tuple[int, Match]]:
+        """Words of the text that are near misses of a one-word alias ("Sikaso", "Tombouctu"),
+        with where each starts in the normalised text: for names typed in a hurry."""
+        single = [alias for alias in self._aliases if " " not in alias and len(alias) >= NEAR_LENGTH]
+        found, start = [], 0
+        for word in normalise(text or "").split():
+            if len(word) >= NEAR_LENGTH - 1:
+                close = difflib.get_close_matches(word, single, n=1, cutoff=FUZZY_CUTOFF)
+                if close:
+                    found.append((start, self._aliases[close[0]]))
+            start += len(word) + 1
+        return found
+
+    def find_all(self, text: str | None) -> list[tuple[int, Match]]:
+        """Every alias in the text as whole words, longest first where they overlap, with
+        where it starts in the normalised text, in the order they appear."""
+        padded = f" {normalise(text or '')} "
+        taken: list[tuple[int, int]] = []
+        found: list[tuple[int, Match]] = []
+        for alias in sorted(self._aliases, key=len, reverse=True):
+            start = padded.find(f" {alias} ")
+            while start >= 0:
+                span = (start, start + len(alias) + 1)
+                if not any(a < span[1] and span[0] < b for a, b in taken):
+                    taken.append(span)
+                    found.append((start, self._aliases[alias]))
+                start = padded.find(f" {alias} ", start + 1)
+        return sorted(found, key=lambda hit: hit[0])
 
 
 @dataclass(frozen=True)

@@ -72,9 +72,11 @@ def microsoft(standin) -> PlatformStandIn:
 def assistant(tmp_path_factory, standin) -> Assistant:
     env = {**channel_accounts.environment(standin.url), **botframework_environment(standin)}
     running = Assistant(tmp_path_factory.mktemp("assistant"), env)
-    running.start()
-    yield running
-    running.stop()
+    try:  # a start that times out must not leave its servers running for the next session
+        running.start()
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture

@@ -1,29 +1,78 @@
-"""The held-out question set (tests/eval/questions.yml), asked through the real servers:
-a regression below these floors fails the build. Figures: `make eval`."""
+"""The evaluation sets asked through the real servers, all in one running assistant: a
+regression below these floors fails the build. Figures and failures: `make eval`
+(docs/evaluation.md, which also says what each set may be used for)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import pytest
 
 from tests.e2e.conftest import WEBHOOK
-from tools.evaluate_answers import evaluate, summary
+from tools.answer_checker import COMPOSITION
+from tools.evaluate_answers import SELECTIONS, evaluate_sets
 
 pytestmark = pytest.mark.servers
 
-ANSWERS_RIGHT_FLOOR = 0.95
-REPLY_LANGUAGE_FLOOR = 1.0
+
+@dataclass(frozen=True)
+class Floors:
+    """What one language of one set must reach: shares of answers right by kind group (None: the
+    set has no question of the group), of replies in the question's language, and at most so
+    many replies with an invented fact."""
+
+    other: float | None  # every kind but composition
+    composition: float | None
+    language: float
+    invented_max: int
+
+
+# Floors per set and language, just under the figures measured (the command: `make eval`).
+# The sealed set's are filled in at the end of issue 11, after its one scoring; until then its
+# test is skipped and the set is not asked at all.
+FLOORS: dict[str, dict[str, Floors | None]] = {
+    # measured 2026-12-02 on main's model: en 104/107, fr 105/107
+    "team": {"en": Floors(0.96, None, 1.0, 0), "fr": Floors(0.97, None, 1.0, 0)},
+    # measured 2026-12-02 on main's model, before issue 11's work: en other 46/88, composition
+    # 6/22, 6 replies with an invented fact; fr other 55/90, composition 2/22, 6 invented
+    "blind-dev": {"en": Floors(0.5, 0.25, 1.0, 6), "fr": Floors(0.58, 0.05, 1.0, 6)},
+    "blind-sealed": {"en": None, "fr": None},
+}
+MIN_QUESTIONS = {"team": 75, "blind-dev": 100, "blind-sealed": 100}  # per language
 
 
 @pytest.fixture(scope="module")
-def report(assistant) -> dict:
-    return summary(evaluate(WEBHOOK))
+def dev_report(assistant) -> dict[str, dict]:
+    """The dev sets (team and blind dev), asked once for every test of this module."""
+    return evaluate_sets(WEBHOOK, SELECTIONS["dev"])
+
+
+@pytest.fixture(scope="module")
+def sealed_report(assistant) -> dict[str, dict]:
+    return evaluate_sets(WEBHOOK, SELECTIONS["sealed"])
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_held_out_questions_are_answered_right(report, language):
-    row = report["by_language"][language]
-    failures = [(f["question"], f["reply"][:120]) for f in report["failures"] if f["language"] == language]
-    print(f"{language}: {row}")
-    assert row["questions"] >= 75
-    assert row["answers_right"] >= ANSWERS_RIGHT_FLOOR, failures
-    assert row["language_right"] >= REPLY_LANGUAGE_FLOOR, failures
+@pytest.mark.parametrize("name", list(FLOORS))
+def test_answers_reach_the_floors(request, name, language):
+    floors = FLOORS[name][language]
+    if floors is None:
+        pytest.skip(f"{name}: no floors yet (set once, after its one scoring at the end of issue 11)")
+    report = request.getfixturevalue("sealed_report" if name == "blind-sealed" else "dev_report")
+    assert name in report, f"{name}: its file is missing"
+    row = report[name]["by_language"][language]
+    groups = row["by_group"]
+    failures = [
+        (f["id"], f["kind"], f.get("reply", "")[:120], f["why"])
+        for f in report[name]["failures"]
+        if f["language"] == language
+    ]
+    print(f"{name} {language}: {row}")
+    assert row["questions"] >= MIN_QUESTIONS[name]
+    for group, floor in (("other", floors.other), (COMPOSITION, floors.composition)):
+        if floor is None:
+            assert group not in groups, f"{name} {language}: {group} questions but no floor for them"
+        else:
+            assert groups[group]["answers_right"] >= floor, (group, groups[group], failures)
+    assert row["language_right"] >= floors.language, failures
+    assert row["invented"] <= floors.invented_max, [f for f in failures if "unwanted" in " ".join(f[3])]

@@ -98,6 +98,10 @@ def _office(raw, office_id):
         (lambda raw: _office(raw, "mopti").pop("name"), ["office 'mopti'", "field 'name'"]),
         (lambda raw: _office(raw, "sikasso").update(colour="blue"), ["office 'sikasso'", "field 'colour'"]),
         (
+            lambda raw: _office(raw, "sikasso")["how"].update(fgm={"en": "cutting", "fr": "excision"}),
+            ["office 'sikasso'", "field 'how'", "fgm"],
+        ),
+        (
             lambda raw: raw["issues"][0]["aliases"]["en"].append("FGM"),
             ["alias 'fgm'", "issue 'displaced_populations'", "issue 'fgm'"],
         ),
