@@ -760,12 +760,21 @@ def test_whatsapp_media_without_caption_and_locations_get_a_short_reply(
 
 
 @pytest.mark.parametrize(
-    "payload", ["whatsapp_status_sent.json", "whatsapp_status_failed.json", "whatsapp_other_number.json"]
+    "payload",
+    [
+        "whatsapp_status_sent.json",
+        "whatsapp_status_failed.json",
+        "whatsapp_other_number.json",
+        "whatsapp_account_update.json",  # another field than `messages`
+        "whatsapp_template_status.json",  # another field than `messages`
+    ],
 )
-def test_whatsapp_statuses_and_other_numbers_messages_get_200_and_nothing(platforms, payload):
+def test_whatsapp_statuses_other_numbers_and_other_fields_get_200_and_nothing(assistant, platforms, payload):
+    unreadable = log_of(assistant).count("whatsapp: an update could not be read")
     status, _, _ = whatsapp(payload)
     assert status == 200
     assert platforms.received("whatsapp", "messages", delivered=False) == []
+    assert log_of(assistant).count("whatsapp: an update could not be read") == unreadable, "read as an error"
 
 
 def test_whatsapp_re_sent_message_is_answered_once(platforms):

@@ -221,9 +221,16 @@ class TestWhatsApp:
         assert [u.kind for u in read_notification(recorded(name), PHONE_NUMBER_ID)] == [kind]
 
     @pytest.mark.parametrize(
-        "name", ["whatsapp_status_sent.json", "whatsapp_status_failed.json", "whatsapp_other_number.json"]
+        "name",
+        [
+            "whatsapp_status_sent.json",
+            "whatsapp_status_failed.json",
+            "whatsapp_other_number.json",
+            "whatsapp_account_update.json",
+            "whatsapp_template_status.json",
+        ],
     )
-    def test_statuses_and_other_numbers_are_not_answered(self, name):
+    def test_statuses_other_numbers_and_other_fields_are_not_answered(self, name):
         assert read_notification(recorded(name), PHONE_NUMBER_ID) == []
 
     def test_a_user_without_phone_number_is_their_business_scoped_id(self):
