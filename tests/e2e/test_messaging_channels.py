@@ -537,19 +537,30 @@ def test_messenger_forged_request_is_refused(platforms, signed):
 # Twilio SMS and WhatsApp ----------------------------------------------------------------------------
 
 
-def twilio(channel: str, name: str, token: str = accounts.TWILIO_TOKEN, fields: list | None = None):
-    """Post a recorded form from a new number, signed as Twilio signs: the address it was given (a
-    proxy's for SMS) and every parameter, blank ones too; (status, the form, the sender)."""
+def twilio(
+    channel: str,
+    name: str,
+    token: str = accounts.TWILIO_TOKEN,
+    fields: list | None = None,
+    sender: str | None = None,
+):
+    """Post a recorded form from a new number (or `sender`), signed as Twilio signs: the address it
+    was given (a proxy's for SMS) and every parameter, blank ones too; (status, the form, the sender)."""
     fields = fields or urllib.parse.parse_qsl((PAYLOADS / name).read_text().strip(), keep_blank_values=True)
     prefix = "whatsapp:" if channel == "twilio_whatsapp" else ""
-    sender = f"{prefix}+1413{new_id() % 10**7:07d}"
+    sender = sender or f"{prefix}+1413{new_id() % 10**7:07d}"
     fields = [
         (k, sender if k == "From" else f"SM{new_id():032d}" if k == "MessageSid" else v) for k, v in fields
     ]
+    return post_twilio_form(channel, fields, token), dict(fields), sender
+
+
+def post_twilio_form(channel: str, fields: list[tuple[str, str]], token: str = accounts.TWILIO_TOKEN) -> int:
+    """Post a form as it is, signed as Twilio signs it."""
     url = f"{accounts.PUBLIC}/twilio/webhook" if channel == "twilio" else f"{WEBHOOKS}/{channel}/webhook"
     signature = RequestValidator(token).compute_signature(url, dict(fields))
     headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
-    return post(channel, urllib.parse.urlencode(fields).encode(), headers), dict(fields), sender
+    return post(channel, urllib.parse.urlencode(fields).encode(), headers)
 
 
 def twilio_messages(platforms: PlatformStandIn, sender: str) -> list[Call]:
@@ -610,6 +621,45 @@ def test_twilio_picture_without_text_gets_a_short_reply(platforms, identifier):
         ["texte"],
         identifier,
     )
+
+
+@pytest.mark.parametrize(
+    "first, language, words",
+    [
+        (None, "fr", ["position", "Kidal"]),  # a new conversation: French
+        ("twilio_whatsapp_en.form", "en", ["location", "Kidal"]),  # a conversation held in English
+    ],
+    ids=["new-conversation", "english-conversation"],
+)
+def test_twilio_location_without_text_gets_a_short_reply_in_the_conversations_language(
+    assistant, platforms, identifier, first, language, words
+):
+    sender = None
+    if first:
+        status, _, sender = twilio("twilio_whatsapp", first)
+        assert status == 200 and twilio_messages(platforms, sender), "the first message was not answered"
+        platforms.clear()
+    status, fields, sender = twilio("twilio_whatsapp", "twilio_whatsapp_location.form", sender=sender)
+    assert status == 200 and fields["Body"] == "" and fields["Latitude"] and fields["Longitude"]
+    texts = [c.params["Body"] for c in twilio_messages(platforms, sender)]
+    check_answer(texts, LIMITS["twilio_whatsapp"], language, words, identifier)
+    assert {c.params["From"] for c in twilio_messages(platforms, sender)} == {accounts.TWILIO_WHATSAPP_NUMBER}
+    assert stored_replies(assistant, sender)[-len(texts) :] == texts, (
+        "the reply is not in the stored conversation"
+    )
+
+
+@pytest.mark.parametrize(
+    "channel, payload", [("twilio", "twilio_sms_en.form"), ("twilio_whatsapp", "twilio_whatsapp_en.form")]
+)
+def test_twilio_re_sent_message_is_answered_once(platforms, channel, payload):
+    # Twilio re-sends a request that timed out or failed (its connection overrides), the same MessageSid
+    status, fields, sender = twilio(channel, payload)
+    assert status == 200
+    answers = len(twilio_messages(platforms, sender))
+    assert answers, "the first request was not answered"
+    assert post_twilio_form(channel, list(fields.items())) == 200
+    assert len(twilio_messages(platforms, sender)) == answers, "answered twice"
 
 
 def test_twilio_status_callback_gets_200_and_nothing(platforms):
