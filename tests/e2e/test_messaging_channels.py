@@ -509,6 +509,25 @@ def test_messenger_answers_every_message_of_a_batched_delivery(platforms):
     assert all(messenger_messages(platforms, user) for user in users)
 
 
+def test_messenger_re_sent_message_is_answered_once(platforms):
+    # Meta re-sends a delivery it thinks was lost, with the same message id (`mid`)
+    status, delivery, user = messenger("facebook_text_en.json")
+    assert status == 200
+    calls = to(
+        platforms.received("facebook", "messages", delivered=False),
+        lambda c: c.params["recipient"]["id"],
+        user,
+    )
+    assert messenger_messages(platforms, user), "the first delivery was not answered"
+    assert post_to_meta("facebook", delivery, accounts.FACEBOOK_SECRET) == 200
+    again = to(
+        platforms.received("facebook", "messages", delivered=False),
+        lambda c: c.params["recipient"]["id"],
+        user,
+    )
+    assert again == calls, f"answered again: {[c.params for c in again[len(calls) :]]}"
+
+
 @pytest.mark.parametrize(
     "token, expected", [(accounts.FACEBOOK_VERIFY, (200, "1158201444")), ("not-the-token", (403, None))]
 )
