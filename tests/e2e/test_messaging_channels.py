@@ -379,6 +379,60 @@ def test_slack_retried_event_is_answered_once(platforms):
     assert len(answers) == len(set(answers)), f"answered twice: {answers}"
 
 
+def slack_blocks(call: Call) -> list[dict]:
+    blocks = call.params.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+@pytest.mark.parametrize(
+    "payload, language, key, buttons",
+    [
+        # the greeting's example questions: each button sends its whole question (domain.yml)
+        (
+            "slack_hello_en.json",
+            "en",
+            "value",
+            {
+                "Which offices work on child marriage?",
+                "Tell me about Gao",
+                "Which office covers Kidal?",
+            },
+        ),
+        # the help answer: one button per office of the dataset (actions/offices.yml)
+        ("slack_help_fr.json", "fr", "label", {"Bamako", "Mopti", "Tombouctou", "Gao", "Kayes", "Sikasso"}),
+    ],
+)
+def test_slack_buttons_keep_to_block_kits_limits(platforms, identifier, payload, language, key, buttons):
+    # Block Kit: an actions block holds 1-25 elements; a button's plain_text label 1-75 characters,
+    # its value up to 2,000; a section's text up to 3,000 (api.slack.com/reference/block-kit)
+    status, *_, channel = slack(payload)
+    assert status == 200
+    slack_texts(platforms, channel)
+    time.sleep(2)  # the rest of the answer, if any
+    calls = to(
+        platforms.received("slack", "chat.postMessage", delivered=False),
+        lambda c: c.params["channel"],
+        channel,
+    )
+    assert calls and [c.refusal for c in calls] == [None] * len(calls), "Slack refused a message"
+    actions = [b for c in calls for b in slack_blocks(c) if b["type"] == "actions"]
+    assert actions, "no buttons were sent"
+    for call in calls:
+        for block in slack_blocks(call):
+            if block["type"] == "section":
+                assert 1 <= len(block["text"]["text"]) <= 3000
+    for block in actions:
+        assert 1 <= len(block["elements"]) <= 25
+        for button in block["elements"]:
+            assert button["type"] == "button" and button["text"]["type"] == "plain_text"
+            assert 1 <= len(button["text"]["text"]) <= 75, button
+            assert 1 <= len(button["value"]) <= 2000, button
+    sent = {e["value"] if key == "value" else e["text"]["text"] for b in actions for e in b["elements"]}
+    assert buttons <= sent, f"{buttons - sent} missing from the buttons"
+    with_buttons = [c for c in calls if any(b["type"] == "actions" for b in slack_blocks(c))]
+    assert identifier.identify(with_buttons[0].params["text"]).supported == language
+
+
 @pytest.mark.parametrize(
     "tamper",
     [{"secret": "not-the-secret"}, {"stamp": int(time.time()) - 6 * 60}],
