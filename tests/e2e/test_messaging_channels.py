@@ -379,6 +379,60 @@ def test_slack_retried_event_is_answered_once(platforms):
     assert len(answers) == len(set(answers)), f"answered twice: {answers}"
 
 
+def slack_blocks(call: Call) -> list[dict]:
+    blocks = call.params.get("blocks") or []
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+@pytest.mark.parametrize(
+    "payload, language, key, buttons",
+    [
+        # the greeting's example questions: each button sends its whole question (domain.yml)
+        (
+            "slack_hello_en.json",
+            "en",
+            "value",
+            {
+                "Which offices work on child marriage?",
+                "Tell me about Gao",
+                "Which office covers Kidal?",
+            },
+        ),
+        # the help answer: one button per office of the dataset (actions/offices.yml)
+        ("slack_help_fr.json", "fr", "label", {"Bamako", "Mopti", "Tombouctou", "Gao", "Kayes", "Sikasso"}),
+    ],
+)
+def test_slack_buttons_keep_to_block_kits_limits(platforms, identifier, payload, language, key, buttons):
+    # Block Kit: an actions block holds 1-25 elements; a button's plain_text label 1-75 characters,
+    # its value up to 2,000; a section's text up to 3,000 (api.slack.com/reference/block-kit)
+    status, *_, channel = slack(payload)
+    assert status == 200
+    slack_texts(platforms, channel)
+    time.sleep(2)  # the rest of the answer, if any
+    calls = to(
+        platforms.received("slack", "chat.postMessage", delivered=False),
+        lambda c: c.params["channel"],
+        channel,
+    )
+    assert calls and [c.refusal for c in calls] == [None] * len(calls), "Slack refused a message"
+    actions = [b for c in calls for b in slack_blocks(c) if b["type"] == "actions"]
+    assert actions, "no buttons were sent"
+    for call in calls:
+        for block in slack_blocks(call):
+            if block["type"] == "section":
+                assert 1 <= len(block["text"]["text"]) <= 3000
+    for block in actions:
+        assert 1 <= len(block["elements"]) <= 25
+        for button in block["elements"]:
+            assert button["type"] == "button" and button["text"]["type"] == "plain_text"
+            assert 1 <= len(button["text"]["text"]) <= 75, button
+            assert 1 <= len(button["value"]) <= 2000, button
+    sent = {e["value"] if key == "value" else e["text"]["text"] for b in actions for e in b["elements"]}
+    assert buttons <= sent, f"{buttons - sent} missing from the buttons"
+    with_buttons = [c for c in calls if any(b["type"] == "actions" for b in slack_blocks(c))]
+    assert identifier.identify(with_buttons[0].params["text"]).supported == language
+
+
 @pytest.mark.parametrize(
     "tamper",
     [{"secret": "not-the-secret"}, {"stamp": int(time.time()) - 6 * 60}],
@@ -509,6 +563,25 @@ def test_messenger_answers_every_message_of_a_batched_delivery(platforms):
     assert all(messenger_messages(platforms, user) for user in users)
 
 
+def test_messenger_re_sent_message_is_answered_once(platforms):
+    # Meta re-sends a delivery it thinks was lost, with the same message id (`mid`)
+    status, delivery, user = messenger("facebook_text_en.json")
+    assert status == 200
+    calls = to(
+        platforms.received("facebook", "messages", delivered=False),
+        lambda c: c.params["recipient"]["id"],
+        user,
+    )
+    assert messenger_messages(platforms, user), "the first delivery was not answered"
+    assert post_to_meta("facebook", delivery, accounts.FACEBOOK_SECRET) == 200
+    again = to(
+        platforms.received("facebook", "messages", delivered=False),
+        lambda c: c.params["recipient"]["id"],
+        user,
+    )
+    assert again == calls, f"answered again: {[c.params for c in again[len(calls) :]]}"
+
+
 @pytest.mark.parametrize(
     "token, expected", [(accounts.FACEBOOK_VERIFY, (200, "1158201444")), ("not-the-token", (403, None))]
 )
@@ -537,19 +610,30 @@ def test_messenger_forged_request_is_refused(platforms, signed):
 # Twilio SMS and WhatsApp ----------------------------------------------------------------------------
 
 
-def twilio(channel: str, name: str, token: str = accounts.TWILIO_TOKEN, fields: list | None = None):
-    """Post a recorded form from a new number, signed as Twilio signs: the address it was given (a
-    proxy's for SMS) and every parameter, blank ones too; (status, the form, the sender)."""
+def twilio(
+    channel: str,
+    name: str,
+    token: str = accounts.TWILIO_TOKEN,
+    fields: list | None = None,
+    sender: str | None = None,
+):
+    """Post a recorded form from a new number (or `sender`), signed as Twilio signs: the address it
+    was given (a proxy's for SMS) and every parameter, blank ones too; (status, the form, the sender)."""
     fields = fields or urllib.parse.parse_qsl((PAYLOADS / name).read_text().strip(), keep_blank_values=True)
     prefix = "whatsapp:" if channel == "twilio_whatsapp" else ""
-    sender = f"{prefix}+1413{new_id() % 10**7:07d}"
+    sender = sender or f"{prefix}+1413{new_id() % 10**7:07d}"
     fields = [
         (k, sender if k == "From" else f"SM{new_id():032d}" if k == "MessageSid" else v) for k, v in fields
     ]
+    return post_twilio_form(channel, fields, token), dict(fields), sender
+
+
+def post_twilio_form(channel: str, fields: list[tuple[str, str]], token: str = accounts.TWILIO_TOKEN) -> int:
+    """Post a form as it is, signed as Twilio signs it."""
     url = f"{accounts.PUBLIC}/twilio/webhook" if channel == "twilio" else f"{WEBHOOKS}/{channel}/webhook"
     signature = RequestValidator(token).compute_signature(url, dict(fields))
     headers = {"Content-Type": "application/x-www-form-urlencoded", "X-Twilio-Signature": signature}
-    return post(channel, urllib.parse.urlencode(fields).encode(), headers), dict(fields), sender
+    return post(channel, urllib.parse.urlencode(fields).encode(), headers)
 
 
 def twilio_messages(platforms: PlatformStandIn, sender: str) -> list[Call]:
@@ -610,6 +694,45 @@ def test_twilio_picture_without_text_gets_a_short_reply(platforms, identifier):
         ["texte"],
         identifier,
     )
+
+
+@pytest.mark.parametrize(
+    "first, language, words",
+    [
+        (None, "fr", ["position", "Kidal"]),  # a new conversation: French
+        ("twilio_whatsapp_en.form", "en", ["location", "Kidal"]),  # a conversation held in English
+    ],
+    ids=["new-conversation", "english-conversation"],
+)
+def test_twilio_location_without_text_gets_a_short_reply_in_the_conversations_language(
+    assistant, platforms, identifier, first, language, words
+):
+    sender = None
+    if first:
+        status, _, sender = twilio("twilio_whatsapp", first)
+        assert status == 200 and twilio_messages(platforms, sender), "the first message was not answered"
+        platforms.clear()
+    status, fields, sender = twilio("twilio_whatsapp", "twilio_whatsapp_location.form", sender=sender)
+    assert status == 200 and fields["Body"] == "" and fields["Latitude"] and fields["Longitude"]
+    texts = [c.params["Body"] for c in twilio_messages(platforms, sender)]
+    check_answer(texts, LIMITS["twilio_whatsapp"], language, words, identifier)
+    assert {c.params["From"] for c in twilio_messages(platforms, sender)} == {accounts.TWILIO_WHATSAPP_NUMBER}
+    assert stored_replies(assistant, sender)[-len(texts) :] == texts, (
+        "the reply is not in the stored conversation"
+    )
+
+
+@pytest.mark.parametrize(
+    "channel, payload", [("twilio", "twilio_sms_en.form"), ("twilio_whatsapp", "twilio_whatsapp_en.form")]
+)
+def test_twilio_re_sent_message_is_answered_once(platforms, channel, payload):
+    # Twilio re-sends a request that timed out or failed (its connection overrides), the same MessageSid
+    status, fields, sender = twilio(channel, payload)
+    assert status == 200
+    answers = len(twilio_messages(platforms, sender))
+    assert answers, "the first request was not answered"
+    assert post_twilio_form(channel, list(fields.items())) == 200
+    assert len(twilio_messages(platforms, sender)) == answers, "answered twice"
 
 
 def test_twilio_status_callback_gets_200_and_nothing(platforms):
@@ -760,12 +883,21 @@ def test_whatsapp_media_without_caption_and_locations_get_a_short_reply(
 
 
 @pytest.mark.parametrize(
-    "payload", ["whatsapp_status_sent.json", "whatsapp_status_failed.json", "whatsapp_other_number.json"]
+    "payload",
+    [
+        "whatsapp_status_sent.json",
+        "whatsapp_status_failed.json",
+        "whatsapp_other_number.json",
+        "whatsapp_account_update.json",  # another field than `messages`
+        "whatsapp_template_status.json",  # another field than `messages`
+    ],
 )
-def test_whatsapp_statuses_and_other_numbers_messages_get_200_and_nothing(platforms, payload):
+def test_whatsapp_statuses_other_numbers_and_other_fields_get_200_and_nothing(assistant, platforms, payload):
+    unreadable = log_of(assistant).count("whatsapp: an update could not be read")
     status, _, _ = whatsapp(payload)
     assert status == 200
     assert platforms.received("whatsapp", "messages", delivered=False) == []
+    assert log_of(assistant).count("whatsapp: an update could not be read") == unreadable, "read as an error"
 
 
 def test_whatsapp_re_sent_message_is_answered_once(platforms):

@@ -187,13 +187,10 @@ class TestTwilio:
         assert [u.kind for u in read_message(form("twilio_sms_media.form"))] == ["media"]
 
     def test_a_location_without_text(self):
-        fields = {
-            **form("twilio_whatsapp_en.form"),
-            "Body": "",
-            "Latitude": "12.6392",
-            "Longitude": "-8.0029",
-        }
-        assert [u.kind for u in read_message(fields)] == ["location"]
+        fields = form("twilio_whatsapp_location.form")
+        assert fields["Body"] == ""  # Twilio posts the blank Body with a location
+        [update] = read_message(fields)
+        assert (update.kind, update.sender, update.text) == ("location", "whatsapp:+14133881111", "")
 
     def test_status_callbacks_are_not_answered(self):
         assert read_message(form("twilio_status.form")) == []
@@ -221,9 +218,16 @@ class TestWhatsApp:
         assert [u.kind for u in read_notification(recorded(name), PHONE_NUMBER_ID)] == [kind]
 
     @pytest.mark.parametrize(
-        "name", ["whatsapp_status_sent.json", "whatsapp_status_failed.json", "whatsapp_other_number.json"]
+        "name",
+        [
+            "whatsapp_status_sent.json",
+            "whatsapp_status_failed.json",
+            "whatsapp_other_number.json",
+            "whatsapp_account_update.json",
+            "whatsapp_template_status.json",
+        ],
     )
-    def test_statuses_and_other_numbers_are_not_answered(self, name):
+    def test_statuses_other_numbers_and_other_fields_are_not_answered(self, name):
         assert read_notification(recorded(name), PHONE_NUMBER_ID) == []
 
     def test_a_user_without_phone_number_is_their_business_scoped_id(self):
