@@ -575,7 +575,7 @@ class _Answerer:
         city, that is said, with the offices it does say cover more (Gao: Ménaka, Kidal)."""
         params = {**self._office_params(office), "regions": self._region_names(office)}
         wider = [o for o in self.data.field_offices if len(o.regions) > 1]
-        if len(office.regions) > 1 or office.kind == "main" or not wider:
+        if len(office.regions) > 1 or office.kind == "main" or not wider or not self.said.other:
             return [Reply("utter_office_regions", params)]
         covered = join_clauses(f"{o.name(self.lang)}: {self._region_names(o)}" for o in wider)
         return [Reply("utter_office_regions_unknown", {**params, "wider": covered})]

@@ -43,6 +43,7 @@ class Mentions:
     which_offices: bool = False  # "which offices do, then?": the offices, not one office
     every: bool = False  # "all", « tous »
     staff_limit: tuple[str, int] | None = None  # "more than 12 staff": ("over", 12)
+    other: bool = False  # "which other regions?", « en plus de »
 
 
 def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) -> Mentions:
@@ -78,6 +79,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
     if term is None or (wider and _words(wider[0]) > _words(term) and vocab.terms.resolve(term) != wider[1]):
         term = wider[1].id if wider else term
     ranking = best("ranking")
+    ranking = ranking if ranking and vocab.rankings.resolve(ranking) else None  # "the most rural areas"
     in_text_ranking = vocab.rankings.find_in(text)
     if in_text_ranking and (
         ranking is None
@@ -113,6 +115,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         which_offices=cues.asks_which_offices(text),
         every=cues.asks_every(text),
         staff_limit=cues.staff_limit(text),
+        other=cues.asks_other(text),
     )
 
 

@@ -246,6 +246,28 @@ CASES = {
         ["3", "Gao", "Kayes", "Sikasso"],
         ["Mopti", *OTHERS],
     ),
+    "'address' as a verb is no question about an address": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "Where does UNICEF address child labour?",
+            "fr": "Où l'UNICEF s'attaque-t-elle au travail des enfants ?",
+        },
+        {"issue": "child labour"},
+        {},
+        ["Kayes"],
+        ["Mopti", "Gao", "Sikasso", *OTHERS],
+    ),
+    "a superlative of a term is no ranking of offices": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "Which offices focus on the most rural areas?",
+            "fr": "Quels bureaux visent les zones les plus rurales ?",
+        },
+        {"issue": "rural areas", "ranking": "most"},
+        {},
+        ["Kayes"],
+        ["Mopti", "Gao", "Sikasso", *OTHERS],
+    ),
     "an issue in other words": (
         A.ActionOfficesWorkingOn,
         {
@@ -464,7 +486,12 @@ def test_rankings_over_a_part_of_the_offices_or_all_in_order(conversation, langu
 
 
 def test_regions_the_page_does_not_name_are_said_so_with_those_it_does(conversation, language):
-    reply = " ".join(conversation.ask(A.ActionOfficeRegions(), language, entities={"office": "Sikasso"}))
+    text = {"en": "which other regions does Sikasso cover?", "fr": "Sikasso couvre quelles autres régions ?"}
+    reply = " ".join(
+        conversation.ask(
+            A.ActionOfficeRegions(), language, entities={"office": "Sikasso"}, text=text[language]
+        )
+    )
     assert {"en": "names no region", "fr": "aucune autre région"}[language] in reply
     assert all(name in reply for name in ["Sikasso", "Gao", "Ménaka", "Kidal"])
 
@@ -502,3 +529,8 @@ def test_an_ordering_nlu_could_not_read_lists_every_office_in_order(conversation
         conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text=text[language])
     )
     assert reply.index("Mopti") < reply.index("Gao") < reply.index("2016"), reply
+
+
+def test_the_regions_of_an_office_are_just_its_own_when_no_other_is_asked(conversation, language):
+    reply = " ".join(conversation.ask(A.ActionOfficeRegions(), language, entities={"office": "Sikasso"}))
+    assert "Sikasso" in reply and "Kidal" not in reply
