@@ -28,15 +28,16 @@ class Floors:
 
 
 # Floors per set and language, just under the figures measured (the command: `make eval`).
-# The sealed set's are filled in at the end of issue 11, after its one scoring; until then its
-# test is skipped and the set is not asked at all.
-FLOORS: dict[str, dict[str, Floors | None]] = {
-    # measured 2026-12-02 on main's model: en 104/107, fr 105/107
-    "team": {"en": Floors(0.96, None, 1.0, 0), "fr": Floors(0.97, None, 1.0, 0)},
-    # measured 2026-12-02 on main's model, before issue 11's work: en other 46/88, composition
-    # 6/22, 6 replies with an invented fact; fr other 55/90, composition 2/22, 6 invented
-    "blind-dev": {"en": Floors(0.5, 0.25, 1.0, 6), "fr": Floors(0.58, 0.05, 1.0, 6)},
-    "blind-sealed": {"en": None, "fr": None},
+FLOORS: dict[str, dict[str, Floors]] = {
+    # measured 2026-12-02 after issue 11's work (`make eval`): en 102/107, fr 104/107
+    "team": {"en": Floors(0.93, None, 1.0, 3), "fr": Floors(0.95, None, 1.0, 2)},
+    # measured 2026-12-02 after issue 11's work: en other 76/88, composition 22/22, 3 invented;
+    # fr other 80/90, composition 21/22, 3 invented (this set drove fixes: it flatters)
+    "blind-dev": {"en": Floors(0.83, 0.95, 1.0, 3), "fr": Floors(0.86, 0.9, 1.0, 3)},
+    # scored once, 2026-12-02, at the end of issue 11 (`make eval EVAL_ARGS="--sets sealed"`):
+    # en other 62/88, composition 19/22, 4 invented; fr other 69/86, composition 17/22, 6 invented.
+    # Asked again at every run as a regression guard only: nothing it shows may drive a fix.
+    "blind-sealed": {"en": Floors(0.67, 0.81, 1.0, 5), "fr": Floors(0.77, 0.72, 1.0, 7)},
 }
 MIN_QUESTIONS = {"team": 75, "blind-dev": 100, "blind-sealed": 100}  # per language
 
@@ -56,8 +57,6 @@ def sealed_report(assistant) -> dict[str, dict]:
 @pytest.mark.parametrize("name", list(FLOORS))
 def test_answers_reach_the_floors(request, name, language):
     floors = FLOORS[name][language]
-    if floors is None:
-        pytest.skip(f"{name}: no floors yet (set once, after its one scoring at the end of issue 11)")
     report = request.getfixturevalue("sealed_report" if name == "blind-sealed" else "dev_report")
     assert name in report, f"{name}: its file is missing"
     row = report[name]["by_language"][language]
