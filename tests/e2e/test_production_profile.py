@@ -95,16 +95,22 @@ class TestHttpApi:
 def run_conversations(
     count: int, turns: int, deliver: Callable[[int, str, str], str], deadline: float
 ) -> dict[str, list[tuple[Turn, str]]]:
-    """`count` conversations at once, each its own script; what each turn was answered."""
+    """`count` conversations at once, each its own script; what each turn was answered. A user
+    told the assistant is busy sends the message again after a pause, as the reply asks."""
 
     def converse(number: int) -> tuple[str, list[tuple[Turn, str]]]:
         sender = f"load-{number}-{uuid.uuid4().hex[:6]}"
-        _, plan = script(number, turns)
+        language, plan = script(number, turns)
         done = []
         for step, turn in enumerate(plan):
             if time.monotonic() > deadline:
                 break
-            done.append((turn, deliver(step, sender, turn.text)))
+            for attempt in range(load.MAX_ATTEMPTS):
+                answer = deliver(step, sender, turn.text)
+                if load.kind_of(answer, turn, language) != "busy":
+                    break
+                time.sleep(0.5 * (attempt + 1))
+            done.append((turn, answer))
         return sender, done
 
     with ThreadPoolExecutor(max_workers=count) as pool:
