@@ -126,7 +126,7 @@ def understood_anyway(mentions: Mentions, context: Context) -> Question | None:
     term, a fact the page does not give, or what a follow-up would mean. None: nothing named."""
     if mentions.unlisted:
         return Question.UNLISTED_FACT
-    if mentions.asked and mentions.office:
+    if mentions.asked and mentions.office and not mentions.term:
         return ATTRIBUTE_QUESTIONS[mentions.asked[0]]
     if mentions.staff_limit or (mentions.order and mentions.asked):
         return Question.OFFICE_RANKING  # "more than 12 staff", "in the order they opened"
@@ -141,7 +141,7 @@ def understood_anyway(mentions: Mentions, context: Context) -> Question | None:
 
 def followup(mentions: Mentions, context: Context) -> Question | None:
     """The question "And Kayes?" / "What about FGM?" stands for, given the last one."""
-    if mentions.asked and (mentions.office or context.office):  # « et cb de pers ? »
+    if mentions.asked and not mentions.term and (mentions.office or context.office):  # « et cb de pers ? »
         return ATTRIBUTE_QUESTIONS[mentions.asked[0]]
     if mentions.office:
         if context.question in OFFICE_QUESTIONS:

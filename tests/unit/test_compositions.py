@@ -143,6 +143,14 @@ CASES = {
         ["Kayes", "10"],
         ["2013"],
     ),
+    "a term with a word that also asks for staff is about the term": (
+        A.ActionFollowup,
+        {"en": "what about displaced people?", "fr": "et les personnes déplacées ?"},
+        {},
+        {"office": "gao", "last_question": "office_sectors"},
+        ["Gao"],
+        ["14"],
+    ),
     "an office name typed in a hurry, not tagged": (
         A.ActionOfficeStaff,
         {"en": "sikaso staff number?", "fr": "effectif a Sikaso ?"},
