@@ -78,7 +78,7 @@ def test_follow_ups_use_the_context_in_french(assistant, sender):
 
 class TestLanguages:
     def test_a_short_message_keeps_the_conversation_language(self, assistant, sender):
-        assert "Bureaux" in assistant.ask(sender, "Quels bureaux travaillent sur la vaccination ?")
+        assert "travaille" in assistant.ask(sender, "Quels bureaux travaillent sur la vaccination ?")
         answer = assistant.ask(sender, "Gao ?")
         assert "bureau de zone" in answer and "field office" not in answer
 

@@ -219,7 +219,7 @@ def test_a_conversation_in_both_languages_kept_across_reloads(visitor: Visitor, 
     facts = [office.name.fr, str(office.staff), str(office.opened.year), dataset.kind_label(office).fr]
     assert all(fact in details for fact in facts), (facts, details)
     items = visitor.page.locator(f"{BOT} .bubble li").all_inner_texts()
-    assert [dataset.issue(i).label.fr for i in office.issues] == items[-len(office.issues) :]
+    assert [office.work_on(dataset.issue(i)).fr for i in office.issues] == items[-len(office.issues) :]
     link = visitor.page.locator(f"{BOT} .bubble a").last
     assert link.get_attribute("href") == dataset.source("fr")
     assert link.inner_text() == urllib.parse.unquote(dataset.source("fr"))
