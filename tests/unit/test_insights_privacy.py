@@ -53,3 +53,15 @@ def test_pseudonyms_depend_on_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert Pseudonymiser()("someone") != Pseudonymiser(b"other")("someone")
     monkeypatch.delenv(KEY_VARIABLE)
     assert Pseudonymiser()("someone") != Pseudonymiser()("someone")  # random key per report
+
+
+def test_a_huge_stored_message_is_shown_cut_in_bounded_time():
+    """A refused message is stored whole: 200,000 characters once took the report minutes."""
+    import time
+
+    from tools.insights.aggregate import TEXT_LIMIT, shown
+
+    started = time.monotonic()
+    text = shown("a" * 200_000 + " mail me at someone@example.org")
+    assert time.monotonic() - started < 1.0
+    assert len(text) == TEXT_LIMIT + 1 and text.endswith("…")

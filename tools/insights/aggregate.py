@@ -23,6 +23,7 @@ from tools.insights.unanswered import reasons
 
 NOT_IN_DATASET = "(not in the dataset)"
 TEXT_LIMIT = 300  # characters shown of a message: a refused one is stored whole, at any length
+MASK_MARGIN = 200  # characters masked beyond TEXT_LIMIT, so nothing personal is cut in two
 FEEDBACK_INTENTS = {"feedback_helpful": "helpful", "feedback_wrong": "wrong"}
 
 
@@ -100,8 +101,12 @@ def _showable(match: re.Match[str]) -> str:
 def shown(text: str) -> str:
     """A user's message as the report may show it: masked, cut to TEXT_LIMIT characters, and
     writable to any file (see `_UNSHOWABLE`)."""
-    masked = mask(_UNSHOWABLE.sub(_showable, text))
-    return masked if len(masked) <= TEXT_LIMIT else masked[:TEXT_LIMIT] + "…"
+    # Cut before masking, with room for an address or a number across the cut: the masks' regular
+    # expressions take time that grows with the square of the length (a refused 100,000-character
+    # message took minutes), and no more than TEXT_LIMIT characters is shown anyway.
+    masked = mask(_UNSHOWABLE.sub(_showable, text[: TEXT_LIMIT + MASK_MARGIN]))
+    whole = len(masked) <= TEXT_LIMIT and len(text) <= TEXT_LIMIT + MASK_MARGIN
+    return masked if whole else masked[:TEXT_LIMIT] + "…"
 
 
 class Aggregator:
