@@ -514,7 +514,7 @@ class _Answerer:
             staff = number(known[0].staff, self.lang)
             reply = Reply("utter_same_staff", {"offices": self._names(known), "staff": staff})
         elif known:
-            breakdown = join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in known], self.lang)
+            breakdown = self._listing(known, by_date=False)
             reply = Reply("utter_staff_of_offices", {"breakdown": breakdown, "total": total})
         else:
             return unknown
@@ -728,7 +728,7 @@ class _Answerer:
 
     def _staff_breakdown(self) -> str:
         known = sorted((o for o in self.data.offices if o.staff is not None), key=lambda o: -o.staff)
-        return join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in known], self.lang)
+        return self._listing(known, by_date=False)
 
     def total_staff(self) -> Answer:
         those = self._those() or self._filtered()
@@ -792,7 +792,7 @@ class _Answerer:
         label = self.data.ranking(ranking).label(self.lang)
         if self.said.order:
             ordered = sorted(known, key=key, reverse=ranking not in ("oldest", "fewest_staff"))
-            in_order = join([f"{o.name(self.lang)} {self._value(o, by_date)}" for o in ordered], self.lang)
+            in_order = self._listing(ordered, by_date)
             return self._done(Reply("utter_offices_in_order", {"ranking": label, "ordered": in_order}))
         place = 1 if self.said.second and len(values) > 1 else 0
         winners = [o for o in known if key(o) == values[place]]
@@ -835,7 +835,7 @@ class _Answerer:
         keep = {"over": lambda n: n > value, "at_least": lambda n: n >= value, "under": lambda n: n < value}
         offices = [o for o in self.data.field_offices if o.staff is not None and keep[limit](o.staff)]
         offices.sort(key=lambda o: -o.staff)
-        listed = join([f"{o.name(self.lang)} {number(o.staff, self.lang)}" for o in offices], self.lang)
+        listed = self._listing(offices, by_date=False)
         return self._done(
             Reply(
                 f"utter_offices_staff_{limit}",
@@ -848,6 +848,10 @@ class _Answerer:
             ),
             listed=offices,
         )
+
+    def _listing(self, offices: Sequence[Office], by_date: bool) -> str:
+        """ "Mopti 20, Sikasso 16 and Gao 14" or "Mopti 2008 and Gao 2013": each office with its value."""
+        return join([f"{o.name(self.lang)} {self._value(o, by_date)}" for o in offices], self.lang)
 
     def _value(self, office: Office, by_date: bool) -> str:
         return opening_date(office.opened, self.lang) if by_date else number(office.staff, self.lang)
@@ -899,7 +903,7 @@ class _Answerer:
 
     def _openings_of(self, offices: Sequence[Office]) -> str:
         dated = sorted((o for o in offices if o.opened), key=_opened)
-        return join([f"{o.name(self.lang)} {opening_date(o.opened, self.lang)}" for o in dated], self.lang)
+        return self._listing(dated, by_date=True)
 
     # -- the page's country paragraph, and what the page does not say -------------------
 
