@@ -120,9 +120,13 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
 
 
 def _every_term(text: str, dataset: Dataset) -> tuple[str, ...]:
-    """The distinct terms the message names, in order, as "kind:id"."""
+    """The distinct terms the message names, in order, as "kind:id"; a topic named with one of
+    its own issues is left out ("schools are closing: who works on closed schools?" asks about
+    closed schools, not every office that does something for schooling)."""
     found = [f"{m.kind}:{m.id}" for _, m in vocabularies(dataset).terms.find_all(text)]
-    return tuple(dict.fromkeys(found)) if len(set(found)) > 1 else ()
+    narrower = {f"topic:{t.id}" for t in dataset.topics if {f"issue:{i}" for i in t.issues} & set(found)}
+    kept = tuple(dict.fromkeys(f for f in found if f not in narrower))
+    return kept if len(kept) > 1 else ()
 
 
 def _words(text: str) -> int:

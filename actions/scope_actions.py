@@ -47,12 +47,44 @@ class ActionExplainScope(Action):
         latest = tracker.latest_message or {}
         why = _why(latest)
         if why in ("not_understood", "out_of_scope"):
-            mentions = mentions_in(tracker)
-            question = understood_anyway(mentions, context_of(tracker))
-            if question and (why == "not_understood" or mentions.unlisted or mentions.term):
-                result = answer(question, mentions, context_of(tracker), get_dataset(), language_of(tracker))
-                return send(dispatcher, result, tracker)
+            answered = _answer_anyway(dispatcher, tracker, any_question=why == "not_understood")
+            if answered is not None:
+                return answered
         refused = latest.get("refused") if isinstance(latest.get("refused"), dict) else {}
         reply = explain_scope(why, get_dataset(), language_of(tracker), int(refused.get("limit", 0)))
         utter(dispatcher, reply)
         return []
+
+
+class ActionThank(Action):
+    """A welcome for thanks, unless they come with a question ("thanks! last one: does Sikasso
+    do C4D?"): people wrap their question in thanks, and a question left unanswered is lost."""
+
+    def name(self) -> str:
+        return "action_thank"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[EventType]:
+        text = (tracker.latest_message or {}).get("text") or ""
+        answered = _answer_anyway(dispatcher, tracker, any_question="?" in text)
+        if answered is not None:
+            return answered
+        dispatcher.utter_message(response="utter_thank")
+        return []
+
+
+def _answer_anyway(
+    dispatcher: CollectingDispatcher, tracker: Tracker, any_question: bool
+) -> list[EventType] | None:
+    """Answer what a message names when its intent asks nothing answerable; None if it names no
+    question. `any_question`: any question counts, not only one naming a term or an unlisted fact."""
+    mentions = mentions_in(tracker)
+    question = understood_anyway(mentions, context_of(tracker))
+    if question and (any_question or mentions.unlisted or mentions.term):
+        result = answer(question, mentions, context_of(tracker), get_dataset(), language_of(tracker))
+        return send(dispatcher, result, tracker)
+    return None

@@ -4,8 +4,8 @@ NLU hands the actions the words it tagged, with typos, accents or not, plural or
 matching is done here, against every alias in the dataset, in four steps: the whole text
 is an alias; the text contains an alias (the longest wins); the text has every word of an
 alias in another form or order ("schools that closed" for "closed schools", "vaccinated"
-for "vaccination"); the text is a near miss of an alias (difflib). Pure functions: no
-rasa_sdk, no I/O.
+for "vaccination"); the text is a near miss of an alias (difflib) or written short ("Tbktu").
+Pure functions: no rasa_sdk, no I/O.
 """
 
 from __future__ import annotations
@@ -35,6 +35,18 @@ def _words(alias: str) -> int:
 
 def _stems(text: str, size: int) -> frozenset[str]:
     return frozenset(w.rstrip("sx")[:size] for w in text.split() if w not in FILLERS and len(w) > 2)
+
+
+def abbreviates(word: str, name: str) -> bool:
+    """Whether a word is a name written short the way SMS writers do, dropping letters but
+    keeping the first and the last, in order: "Tbktu" for Timbuktu, "Skso" for Sikasso. At least
+    half the letters stay, so that a short everyday word is not read as a name."""
+    if len(word) < NEAR_LENGTH - 1 or word == name or 2 * len(word) < len(name):
+        return False
+    if word[0] != name[0] or word[-1] != name[-1]:
+        return False
+    letters = iter(name)
+    return all(letter in letters for letter in word)
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class Vocabulary:
         for word in normalise(text or "").split():
             if len(word) >= NEAR_LENGTH - 1:
                 close = difflib.get_close_matches(word, single, n=1, cutoff=FUZZY_CUTOFF)
+                close = close or [alias for alias in single if abbreviates(word, alias)][:1]
                 if close:
                     found.append((start, self._aliases[close[0]]))
             start += len(word) + 1

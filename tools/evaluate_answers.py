@@ -1,13 +1,14 @@
 """Ask the evaluation sets' questions through the running assistant and score the replies.
 
-`python -m tools.evaluate_answers [--sets dev|sealed|team|blind-dev] [--serve] [--json FILE]`:
+`python -m tools.evaluate_answers [--sets dev|sealed|sealed-c|team|blind-dev] [--serve] [--json FILE]`:
 with `--serve` it starts both servers itself, otherwise it asks the ones running (`make serve`).
 Prints, per set, the score per language and per kind (answers right, reply language right,
 invented facts) and every failure with what the bot said. `make eval` runs it as one stage of
 tools.evaluate. What each set is, and what it may be used for: docs/evaluation.md.
 
-The sealed set is scored once, at the end of issue 11, and never read: it is asked for only by
-name (`--sets sealed`), and its failures are reported by id and kind only, never by text.
+A sealed set is scored once, when the work it measures is done, and never read: it is asked for
+only by name (`--sets sealed`, `--sets sealed-c`), and its failures are reported by id and kind
+only, never by text.
 """
 
 from __future__ import annotations
@@ -46,17 +47,20 @@ SETS = {
     "team": QuestionSet("team", EVAL / "questions.yml", None),
     "blind-dev": QuestionSet("blind-dev", EVAL / "blind-dev.yml", KINDS),
     "blind-sealed": QuestionSet("blind-sealed", EVAL / "blind-sealed.yml", KINDS, sealed=True),
+    "blind-c-dev": QuestionSet("blind-c-dev", EVAL / "blind-c-dev.yml", KINDS),
+    "blind-c-sealed": QuestionSet("blind-c-sealed", EVAL / "blind-c-sealed.yml", KINDS, sealed=True),
 }
 # What `--sets` may name: "dev" is what tuning may look at; "sealed" is asked for explicitly.
 SELECTIONS = {
-    "dev": ("team", "blind-dev"),
-    "sealed": ("blind-sealed",),
+    "dev": ("team", "blind-dev", "blind-c-dev"),
+    "sealed": ("blind-sealed", "blind-c-sealed"),
     "team": ("team",),
-    "blind-dev": ("blind-dev",),
+    "blind-dev": ("blind-dev", "blind-c-dev"),
+    "sealed-c": ("blind-c-sealed",),
 }
 SEALED_WARNING = (
-    "WARNING: scoring the sealed blind set (tests/eval/blind-sealed.yml). It is meant to be scored "
-    "ONCE, at the end of issue 11, and reported as it comes out: nothing it shows may drive a fix."
+    "WARNING: scoring the sealed blind sets (tests/eval/blind-sealed.yml, blind-c-sealed.yml). Each is "
+    "scored ONCE and reported as it comes out: nothing it shows may drive a fix."
 )
 
 

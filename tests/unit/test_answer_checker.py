@@ -22,7 +22,7 @@ from tools.answer_checker import (
     response_kind,
 )
 from tools.evaluate import markdown
-from tools.evaluate_answers import SELECTIONS, Result, last_reply, printed, summary
+from tools.evaluate_answers import SELECTIONS, SETS, Result, last_reply, printed, summary
 
 
 def item(**fields) -> Item:
@@ -275,9 +275,12 @@ def test_sealed_failures_show_ids_and_kinds_only():
     assert shown["id"] == "composition-False" and shown["kind"] == "composition"
 
 
-def test_the_sealed_set_is_scored_only_when_asked_for_by_name():
-    assert "blind-sealed" not in SELECTIONS["dev"]
-    assert SELECTIONS["sealed"] == ("blind-sealed",)
+def test_the_sealed_sets_are_scored_only_when_asked_for_by_name():
+    sealed = {name for name, questions in SETS.items() if questions.sealed}
+    assert sealed == {"blind-sealed", "blind-c-sealed"}
+    for selection, names in SELECTIONS.items():
+        assert selection.startswith("sealed") or not sealed & set(names), selection
+    assert SELECTIONS["sealed-c"] == ("blind-c-sealed",)
 
 
 def test_the_report_renders_a_sealed_run_without_its_texts():

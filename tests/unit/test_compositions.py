@@ -12,7 +12,7 @@ import re
 import pytest
 
 from actions import office_actions as A
-from actions.scope_actions import ActionExplainScope
+from actions.scope_actions import ActionExplainScope, ActionThank
 
 OTHERS = ["Timbuktu", "Tombouctou"]
 
@@ -287,6 +287,25 @@ CASES = {
         ["Mopti", "Gao"],
         ["Kayes", "Sikasso", *OTHERS],
     ),
+    "a broad word named with one of its own issues asks about the issue": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "schooling question: which offices deal with school closures?",
+            "fr": "question scolarisation : quels bureaux s'occupent des écoles fermées ?",
+        },
+        {"issue": "schooling"},
+        {},
+        ["Mopti", "Gao"],
+        ["Kayes", "Sikasso", *OTHERS],
+    ),
+    "an office written short": (
+        A.ActionOfficeStaff,
+        {"en": "staff at skso?", "fr": "effectif a skso ?"},
+        {},
+        {},
+        ["Sikasso", "16"],
+        ["Mopti", "Gao", "Kayes"],
+    ),
     "a question asked with a language request": (
         A.ActionFollowup,
         {"en": "in English please: when did Gao open?", "fr": "en français svp : quand Gao a ouvert ?"},
@@ -514,6 +533,35 @@ def test_a_message_nlu_could_not_read_is_answered_from_what_it_names(conversatio
     )
     assert "Gao" in reply and {"en": "malnutrition", "fr": "malnutrition"}[language] in reply
     assert "Kayes" not in reply  # not the fallback, which names every office
+
+
+def test_displaced_people_are_every_office_whose_work_is_about_them_each_with_its_part(
+    conversation, language
+):
+    text = {"en": "who is helping IDPs?", "fr": "qui s'occupe des PDI ?"}[language]
+    reply = " ".join(
+        conversation.ask(A.ActionOfficesWorkingOn(), language, entities={"issue": "IDPs"}, text=text)
+    )
+    timbuktu = {"en": "Timbuktu", "fr": "Tombouctou"}[language]
+    assert all(_says(reply, name) for name in ["Mopti", timbuktu, "2"]), reply
+    assert {"en": "nomadic", "fr": "nomades"}[language] in reply  # Timbuktu's part, in its words
+    assert not any(_says(reply, name) for name in ["Gao", "Kayes", "Sikasso"]), reply
+
+
+def test_thanks_with_a_question_get_the_answer(conversation, language):
+    text = {
+        "en": "thank you!! one more: when did Kayes open?",
+        "fr": "merci beaucoup ! encore une : Kayes a ouvert quand ?",
+    }
+    reply = " ".join(conversation.ask(ActionThank(), language, intent="thank", text=text[language]))
+    assert "Kayes" in reply and _says(reply, "2013"), reply
+
+
+def test_thanks_alone_get_a_welcome(conversation, language):
+    text = {"en": "thanks a lot for the Kayes info", "fr": "merci bien pour Kayes"}[language]
+    reply = " ".join(conversation.ask(ActionThank(), language, intent="thank", text=text))
+    assert {"en": "Glad to help", "fr": "Avec plaisir"}[language] in reply
+    assert not _says(reply, "2013"), reply
 
 
 def test_a_message_nlu_could_not_read_that_names_nothing_gets_the_fallback(conversation, language):

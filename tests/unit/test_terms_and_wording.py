@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from actions.dataset import Opening
-from actions.terms import Match, vocabularies
+from actions.terms import Match, abbreviates, vocabularies
 from actions.wording import join, opening_date
 
 
@@ -52,6 +52,28 @@ def test_rankings_resolve_from_their_words(dataset, typed, expected):
 @pytest.mark.parametrize("typed", ["", "   ", "zzzz", "space travel", "??"])
 def test_unknown_words_resolve_to_nothing(dataset, typed):
     assert vocabularies(dataset).terms.resolve(typed) is None
+
+
+@pytest.mark.parametrize(
+    "word, name, short",
+    [
+        ("tmbktu", "timbuktu", True),
+        ("skso", "sikasso", True),
+        ("mpti", "mopti", True),
+        ("tout", "tombouctou", False),  # a word whose letters are in the name, but not its last
+        ("sko", "sikasso", False),  # too few letters left
+        ("kayes", "kayes", False),  # the name itself is no abbreviation
+        ("stkso", "sikasso", False),  # letters out of order
+    ],
+)
+def test_a_name_written_short_keeps_its_first_and_last_letters_in_order(word, name, short):
+    assert abbreviates(word, name) is short
+
+
+def test_an_office_written_short_is_found_in_a_message_but_no_everyday_word_is(dataset):
+    offices = vocabularies(dataset).offices
+    assert [m.id for _, m in offices.find_near("staff in skso and tmbktu pls")] == ["sikasso", "timbuktu"]
+    assert offices.find_near("tout le monde sait que c'est tres important") == []
 
 
 def test_menaka_is_a_region_not_an_office(dataset):
