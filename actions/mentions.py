@@ -121,8 +121,8 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
 
 def _every_term(text: str, dataset: Dataset) -> tuple[str, ...]:
     """The distinct terms the message names, in order, as "kind:id"; a topic named with one of
-    its own issues is left out ("schools are closing: who works on closed schools?" asks about
-    closed schools, not every office that does something for schooling)."""
+    its own issues is left out ("about schooling: who works on school closures?" asks about
+    school closures, not every office that does something for schooling)."""
     found = [f"{m.kind}:{m.id}" for _, m in vocabularies(dataset).terms.find_all(text)]
     narrower = {f"topic:{t.id}" for t in dataset.topics if {f"issue:{i}" for i in t.issues} & set(found)}
     kept = tuple(dict.fromkeys(f for f in found if f not in narrower))

@@ -57,8 +57,8 @@ class ActionExplainScope(Action):
 
 
 class ActionThank(Action):
-    """A welcome for thanks, unless they come with a question ("thanks! last one: does Sikasso
-    do C4D?"): people wrap their question in thanks, and a question left unanswered is lost."""
+    """A welcome for thanks, unless they come with a question ("thank you! and Gao, when did it
+    open?"): people wrap their question in thanks, and a question left unanswered is lost."""
 
     def name(self) -> str:
         return "action_thank"

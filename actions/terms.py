@@ -4,7 +4,7 @@ NLU hands the actions the words it tagged, with typos, accents or not, plural or
 matching is done here, against every alias in the dataset, in four steps: the whole text
 is an alias; the text contains an alias (the longest wins); the text has every word of an
 alias in another form or order ("schools that closed" for "closed schools", "vaccinated"
-for "vaccination"); the text is a near miss of an alias (difflib) or written short ("Tbktu").
+for "vaccination"); the text is a near miss of an alias (difflib) or written short ("Tmbktu").
 Pure functions: no rasa_sdk, no I/O.
 """
 
@@ -39,7 +39,7 @@ def _stems(text: str, size: int) -> frozenset[str]:
 
 def abbreviates(word: str, name: str) -> bool:
     """Whether a word is a name written short the way SMS writers do, dropping letters but
-    keeping the first and the last, in order: "Tbktu" for Timbuktu, "Skso" for Sikasso. At least
+    keeping the first and the last, in order: "Tmbktu" for Timbuktu, "Skso" for Sikasso. At least
     half the letters stay, so that a short everyday word is not read as a name."""
     if len(word) < NEAR_LENGTH - 1 or word == name or 2 * len(word) < len(name):
         return False
