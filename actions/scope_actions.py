@@ -82,9 +82,9 @@ def _answer_anyway(
 ) -> list[EventType] | None:
     """Answer what a message names when its intent asks nothing answerable; None if it names no
     question. `any_question`: any question counts, not only one naming a term or an unlisted fact."""
-    mentions = mentions_in(tracker)
-    question = understood_anyway(mentions, context_of(tracker))
+    mentions, context = mentions_in(tracker), context_of(tracker)
+    question = understood_anyway(mentions, context)
     if question and (any_question or mentions.unlisted or mentions.term):
-        result = answer(question, mentions, context_of(tracker), get_dataset(), language_of(tracker))
+        result = answer(question, mentions, context, get_dataset(), language_of(tracker))
         return send(dispatcher, result, tracker)
     return None
