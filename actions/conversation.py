@@ -11,9 +11,9 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import Answer, Context, Question, Reply
 from actions.dataset import get_dataset
 from actions.mentions import Mentions, entity_values, pick_mentions
+from actions.questions import Answer, Context, Question, Reply
 from project import DEFAULT_LANGUAGE, LANGUAGES, Language
 
 # Channels where the "helpful?" buttons cannot be clicked: the staff command line, SMS, WhatsApp.

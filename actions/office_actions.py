@@ -13,9 +13,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import Question, answer, followup
+from actions.answers import answer
 from actions.conversation import context_of, language_of, mentions_in, send
 from actions.dataset import get_dataset
+from actions.questions import Question, followup
 
 
 class QuestionAction(Action, ABC):

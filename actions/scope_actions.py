@@ -12,9 +12,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.answers import answer, explain_scope, understood_anyway
+from actions.answers import answer, explain_scope
 from actions.conversation import context_of, language_of, mentions_in, send, utter
 from actions.dataset import get_dataset
+from actions.questions import understood_anyway
 
 
 def _why(latest: dict[str, Any]) -> str:
