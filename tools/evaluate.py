@@ -6,7 +6,7 @@ Stages, each printed as it starts:
 2. optionally (`--cross-validation`), 3-fold cross-validation on the training data;
 3. answers end to end: the answer sets through both servers (tools.evaluate_answers), by
    default the dev sets (`--sets dev`: the team set and the blind dev sets); the sealed blind sets
-   only when asked for (`--sets sealed` or `--sets sealed-c`, each scored once; then nothing else
+   only when asked for (`--sets sealed`, `--sets sealed-c` or `--sets sealed-d`, each scored once; then nothing else
    runs).
 Writes results/ (JSON, PNG) and docs/evaluation.md with the figures, the command and the date.
 """
@@ -88,6 +88,13 @@ SETS_SECTION = """## Which set is which, and what each may be used for
   split in two halves before anything was scored. The dev half may drive fixes like the blind
   dev set; the sealed half is scored **once** (`make eval EVAL_ARGS="--sets sealed-c"`), to
   measure, honestly, the work done after the first sealed score, then kept as a regression guard.
+- **Blind set D (dev and sealed)**: `tests/eval/blind-d-dev.yml` and `tests/eval/blind-d-sealed.yml`,
+  200 more questions written the same blind way by another helper session after sets A, B and C
+  had been scored (writer D: village health workers on a basic phone, NGO logistics staff, pupils,
+  a radio presenter, a regional official, the diaspora, an intern), split in two halves (seed
+  20261204) before anything was scored. The dev half may drive fixes; the sealed half is scored
+  **once** (`make eval EVAL_ARGS="--sets sealed-d"`), at the end of the third session on issue 11,
+  then kept as a regression guard.
 
 No set goes into the training data: `tests/unit/test_training_data.py` compares every training
 example written since the blind sets came (the commit that added them) with every message of
@@ -108,6 +115,8 @@ SET_TITLES = {
     "blind-sealed": "Blind sealed set: tests/eval/blind-sealed.yml (scored once)",
     "blind-c-dev": "Blind dev set C: tests/eval/blind-c-dev.yml",
     "blind-c-sealed": "Blind sealed set C: tests/eval/blind-c-sealed.yml (scored once)",
+    "blind-d-dev": "Blind dev set D: tests/eval/blind-d-dev.yml",
+    "blind-d-sealed": "Blind sealed set D: tests/eval/blind-d-sealed.yml (scored once)",
 }
 
 

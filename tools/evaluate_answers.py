@@ -1,13 +1,13 @@
 """Ask the evaluation sets' questions through the running assistant and score the replies.
 
-`python -m tools.evaluate_answers [--sets dev|sealed|sealed-c|team|blind-dev] [--serve] [--json FILE]`:
+`python -m tools.evaluate_answers [--sets dev|sealed|sealed-c|sealed-d|team|blind-dev] [--serve] [--json FILE]`:
 with `--serve` it starts both servers itself, otherwise it asks the ones running (`make serve`).
 Prints, per set, the score per language and per kind (answers right, reply language right,
 invented facts) and every failure with what the bot said. `make eval` runs it as one stage of
 tools.evaluate. What each set is, and what it may be used for: docs/evaluation.md.
 
 A sealed set is scored once, when the work it measures is done, and never read: it is asked for
-only by name (`--sets sealed`, `--sets sealed-c`), and its failures are reported by id and kind
+only by name (`--sets sealed`, `--sets sealed-c`, `--sets sealed-d`), and its failures are reported by id and kind
 only, never by text.
 """
 
@@ -49,18 +49,22 @@ SETS = {
     "blind-sealed": QuestionSet("blind-sealed", EVAL / "blind-sealed.yml", KINDS, sealed=True),
     "blind-c-dev": QuestionSet("blind-c-dev", EVAL / "blind-c-dev.yml", KINDS),
     "blind-c-sealed": QuestionSet("blind-c-sealed", EVAL / "blind-c-sealed.yml", KINDS, sealed=True),
+    "blind-d-dev": QuestionSet("blind-d-dev", EVAL / "blind-d-dev.yml", KINDS),
+    "blind-d-sealed": QuestionSet("blind-d-sealed", EVAL / "blind-d-sealed.yml", KINDS, sealed=True),
 }
 # What `--sets` may name: "dev" is what tuning may look at; "sealed" is asked for explicitly.
 SELECTIONS = {
-    "dev": ("team", "blind-dev", "blind-c-dev"),
-    "sealed": ("blind-sealed", "blind-c-sealed"),
+    "dev": ("team", "blind-dev", "blind-c-dev", "blind-d-dev"),
+    "sealed": ("blind-sealed", "blind-c-sealed", "blind-d-sealed"),
     "team": ("team",),
-    "blind-dev": ("blind-dev", "blind-c-dev"),
+    "blind-dev": ("blind-dev", "blind-c-dev", "blind-d-dev"),
     "sealed-c": ("blind-c-sealed",),
+    "sealed-d": ("blind-d-sealed",),
 }
 SEALED_WARNING = (
-    "WARNING: scoring the sealed blind sets (tests/eval/blind-sealed.yml, blind-c-sealed.yml). Each is "
-    "scored ONCE and reported as it comes out: nothing it shows may drive a fix."
+    "WARNING: scoring sealed blind sets (tests/eval/blind-sealed.yml, blind-c-sealed.yml, "
+    "blind-d-sealed.yml). Each is scored ONCE and reported as it comes out: nothing it shows may "
+    "drive a fix."
 )
 
 
