@@ -48,19 +48,26 @@ class Answering:
         office: str | None = None,
         term: str | None = None,
         listed: Sequence[Office] = (),
+        ranking: str | None = None,
     ) -> Answer:
+        previous = self.context.office
+        # One office after another ("Mopti?" then "And Gao?") are the two "the two" and "in
+        # total" speak of next, as the offices of a list are.
+        one_after_another = (previous, office) if office and previous not in (None, office) else ()
         return Answer(
             list(replies),
             replace(
                 self.context,
-                office=office or self.context.office,
+                office=office or previous,
                 term=term or self.context.term,
-                offices=tuple(o.id for o in listed) or self.context.offices,
+                offices=tuple(o.id for o in listed) or one_after_another or self.context.offices,
+                ranking=ranking or self.context.ranking,
             ),
         )
 
     def _those(self) -> list[Office]:
-        """The offices of the last list, when the message says "of them", « lequel des deux »."""
+        """The offices of the last list, or the two just asked about one after the other, when
+        the message says "of them", « lequel des deux », "so in total?"."""
         return [self.data.office(o) for o in self.context.offices] if self.said.those else []
 
     def _names(self, offices: Sequence[Office]) -> str:
@@ -111,8 +118,13 @@ class Answering:
             return Match(kind, term_id), None
         return None, self._done(Reply("utter_ask_term", {"sectors": self._all_sectors()}))
 
-    def _issues_of(self, match: Match) -> list[str]:
-        return self.data.topic(match.id).issues if match.kind == "topic" else [match.id]
+    def _issues_of(self, match: Match, office: Office | None = None) -> list[str]:
+        """The issues a term stands for; of one office's work, for a topic only some offices do
+        ("community-led": Kayes and Sikasso)."""
+        if match.kind != "topic":
+            return [match.id]
+        topic = self.data.topic(match.id)
+        return [] if office and topic.offices and office.id not in topic.offices else topic.issues
 
     def _every_term(self) -> list[Match]:
         return [Match(*key.split(":", 1)) for key in self.said.all_terms]
@@ -120,7 +132,7 @@ class Answering:
     def _works_on(self, office: Office, match: Match) -> bool:
         if match.kind == "sector":
             return match.id in office.sectors
-        return any(i in office.issues for i in self._issues_of(match))
+        return any(i in office.issues for i in self._issues_of(match, office))
 
     def _quoted_term(self, match: Match | None) -> str:
         return quoted(self._term_label(match), self.lang) if match else ""

@@ -114,6 +114,9 @@ class OfficeAnswers(PlaceAnswers):
         params = self._office_params(office)
         if office.opened is None:
             return [Reply("utter_office_opening_unknown", {**params, **self._country()})]
+        if self.said.day and office.opened.month is not None:  # "which day in January?"
+            date = opening_date(office.opened, self.lang)
+            return [Reply("utter_office_opening_day_unknown", {**params, "date": date})]
         if self.said.month and office.opened.month is None:
             return [Reply("utter_office_opening_month_unknown", {**params, "date": str(office.opened.year)})]
         return [Reply("utter_office_opening", {**params, "date": opening_date(office.opened, self.lang)})]

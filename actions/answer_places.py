@@ -24,6 +24,8 @@ class PlaceAnswers(Answering):
                     self.data, self.lang, Mentions(place=text), self.context
                 ).place_office()
             return None, self._done(self._office_list_reply("utter_unknown_office", typed=echo(text)))
+        if self.said.first_mentioned and len(self.context.offices) > 1:  # "the first one we talked about"
+            return self.data.office(self.context.offices[0]), None
         if self.context.office:
             return self.data.office(self.context.office), None
         return None, self._done(self._office_list_reply("utter_ask_office"))

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from actions.answer_base import office_buttons, opening_order
 from actions.answer_offices import OfficeAnswers
 from actions.answer_terms import TermAnswers
 from actions.dataset import Office
 from actions.mentions import YEAR
-from actions.questions import Answer, Question, Reply
+from actions.questions import ATTRIBUTE_QUESTIONS, Answer, Question, Reply
 from actions.terms import Match
 from actions.wording import number
+
+OPPOSITE = {
+    "oldest": "newest",
+    "newest": "oldest",
+    "most_staff": "fewest_staff",
+    "fewest_staff": "most_staff",
+}
 
 
 class RankingAnswers(TermAnswers, OfficeAnswers):
@@ -23,9 +31,19 @@ class RankingAnswers(TermAnswers, OfficeAnswers):
         if self.said.staff_limit:
             return self._offices_by_staff_limit(*self.said.staff_limit)
         match = self.vocab.rankings.resolve(self.said.ranking)
+        if match is None and self.said.reverse and self.context.ranking:  # "and the other way round?"
+            last, _, ordered = self.context.ranking.partition(" ")
+            flipped = replace(self.said, ranking=OPPOSITE[last], order=bool(ordered), reverse=False)
+            return type(self)(self.data, self.lang, flipped, self.context).office_ranking()
         if match is None and (self.said.order or self.said.second) and self.said.asked:  # "by staff"
             match = Match("ranking", "oldest" if self.said.asked[0] == "opening" else "most_staff")
-        compared = self._compared()
+        those = self._those()
+        filtered = self.said.year or self.said.term or self.said.all_terms
+        compared = self._compared() or (those if len(those) == 2 and not filtered else [])  # "of the two"
+        if self.said.office and not compared and self.said.asked and (match is None or self._stray(match)):
+            return self.about_office(ATTRIBUTE_QUESTIONS[self.said.asked[0]])  # no ranking: a fact of it
+        if match and len(self.said.rankings) > 1 and not (compared or self.said.second or self.said.order):
+            return self._each_ranking()
         if match is None and compared:  # "Is that more or less than Gao?": the fact just asked
             by_date = self.context.question == Question.OFFICE_OPENING or "opening" in self.said.asked
             return self._done(*(self._compare_opening if by_date else self._compare_staff)(compared))
@@ -37,7 +55,7 @@ class RankingAnswers(TermAnswers, OfficeAnswers):
             compare = self._compare_opening if by_date else self._compare_staff
             return self._done(*compare(compared))
         term, term_key = None, None
-        candidates = self._those() or self.data.field_offices
+        candidates = those or self.data.field_offices
         year = YEAR.search(self.said.year or "")
         if year:  # "of the offices opened in 2013"
             candidates = [o for o in candidates if o.opened and o.opened.year == int(year.group(1))]
@@ -58,7 +76,10 @@ class RankingAnswers(TermAnswers, OfficeAnswers):
         if self.said.order:
             ordered = sorted(known, key=key, reverse=ranking not in ("oldest", "fewest_staff"))
             in_order = self._listing(ordered, by_date)
-            return self._done(Reply("utter_offices_in_order", {"ranking": label, "ordered": in_order}))
+            return self._done(
+                Reply("utter_offices_in_order", {"ranking": label, "ordered": in_order}),
+                ranking=f"{ranking} in order",
+            )
         place = 1 if self.said.second and len(values) > 1 else 0
         winners = [o for o in known if key(o) == values[place]]
         params = {"offices": self._names(winners), "ranking": label}
@@ -76,11 +97,34 @@ class RankingAnswers(TermAnswers, OfficeAnswers):
             params["candidates"] = self._names(candidates)
         else:
             response = f"utter_{ranking}_office"
+        reply = Reply(response, params, office_buttons(winners, self.lang))
+        named = self.said.offices[0] if len(self.said.offices) == 1 else self.context.office
+        previous = self.data.office(named) if named else None
+        if self.said.compares and previous and previous not in winners and len(winners) == 1:
+            # "and the biggest office: how many more staff than Kayes?": the first, then both compared
+            compare = self._compare_opening if by_date else self._compare_staff
+            return self._done(
+                reply, *compare([winners[0], previous]), office=winners[0].id, term=term_key, ranking=ranking
+            )
         return self._done(
-            Reply(response, params, office_buttons(winners, self.lang)),
-            office=winners[0].id if len(winners) == 1 else None,
-            term=term_key,
+            reply, office=winners[0].id if len(winners) == 1 else None, term=term_key, ranking=ranking
         )
+
+    def _each_ranking(self) -> Answer:
+        """One answer per ranking named ("the oldest and the newest"), the context of the last."""
+        results = [
+            type(self)(
+                self.data, self.lang, replace(self.said, ranking=r, rankings=()), self.context
+            ).office_ranking()
+            for r in self.said.rankings
+        ]
+        return Answer([r for result in results for r in result.replies], results[-1].context)
+
+    def _stray(self, ranking: Match) -> bool:
+        """Whether a ranking word ranks by another fact than the one asked of a named office:
+        "earlier" in "thanks for earlier! how many staff in Gao?" ranks nothing."""
+        by = "opening" if ranking.id in ("oldest", "newest") else "staff"
+        return bool(self.said.asked) and by not in self.said.asked
 
     def _filtered(self) -> list[Office]:
         """The field offices a year ("opened in 2013") or a term named in the message selects."""

@@ -30,7 +30,11 @@ class TermAnswers(PlaceAnswers):
             offices = self.data.offices_in_sector(match.id)
             details = self._names(offices)
         else:
-            found = self.data.offices_with_issues(self._issues_of(match))
+            found = [
+                (office, ids)
+                for office, ids in self.data.offices_with_issues(self._issues_of(match))
+                if self._issues_of(match, office)
+            ]
             offices = [office for office, _ in found]
             details = (
                 join_clauses(f"{o.name(self.lang)}: {self._work_of(o, ids)}" for o, ids in found)
@@ -74,7 +78,7 @@ class TermAnswers(PlaceAnswers):
         terms = [Match(*key.split(":", 1)) for key in self.said.any_terms]
         found = []
         for office in self.data.offices:
-            issues = [i for t in terms if t.kind != "sector" for i in self._issues_of(t)]
+            issues = [i for t in terms if t.kind != "sector" for i in self._issues_of(t, office)]
             issues = [i for i in dict.fromkeys(issues) if i in office.issues]
             sectors = [t.id for t in terms if t.kind == "sector" and t.id in office.sectors]
             if issues or sectors:
@@ -125,7 +129,7 @@ class TermAnswers(PlaceAnswers):
             what = self._sector_labels(office.sectors)
         else:
             known = office.issues
-            matched = [i for i in office.issues if i in self._issues_of(match)]
+            matched = [i for i in office.issues if i in self._issues_of(match, office)]
             does = bool(matched)
             what = self._work_of(office, office.issues)
             if matched and (match.kind == "topic" or any(i in office.how for i in matched)):
@@ -136,4 +140,10 @@ class TermAnswers(PlaceAnswers):
             reply = Reply("utter_office_works_on_yes", params)
         else:
             reply = Reply("utter_office_works_on_no", {**params, "what": what})
-        return self._done(reply, office=office.id, term=term_key)
+        done = self._done(reply, office=office.id, term=term_key)
+        if does or not (self.said.if_not or self.said.which_offices):
+            return done
+        # "If not, which offices do?": the offices that do, after the no
+        asked = replace(self.said, negated=False)  # "if it doesn't" is no complement
+        others = type(self)(self.data, self.lang, asked, done.context).offices_working_on()
+        return replace(others, replies=[reply, *others.replies])

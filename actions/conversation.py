@@ -39,7 +39,9 @@ def context_of(tracker: Tracker) -> Context:
     (or any value the actions never set) is dropped, not looked up.
     """
     data = get_dataset()
-    office, term, last = (tracker.get_slot(name) for name in ("office", "term", "last_question"))
+    office, term, last, ranking = (
+        tracker.get_slot(name) for name in ("office", "term", "last_question", "ranking")
+    )
     listed = tracker.get_slot("offices")
     kind, _, term_id = term.partition(":") if isinstance(term, str) else ("", "", "")
     questions = {question.value: question for question in Question}
@@ -48,6 +50,9 @@ def context_of(tracker: Tracker) -> Context:
         term=term if data.has(f"{kind}s", term_id) else None,
         question=questions.get(last) if isinstance(last, str) else None,
         offices=tuple(o for o in listed if data.has("offices", o)) if isinstance(listed, list) else (),
+        ranking=ranking
+        if isinstance(ranking, str) and data.has("rankings", ranking.partition(" ")[0])
+        else None,
     )
 
 
@@ -72,6 +77,7 @@ def send(dispatcher: CollectingDispatcher, result: Answer, tracker: Tracker) -> 
         SlotSet("term", context.term),
         SlotSet("last_question", context.question.value if context.question else None),
         SlotSet("offices", list(context.offices)),
+        SlotSet("ranking", context.ranking),
     ]
     can_click = tracker.get_latest_input_channel() not in NO_BUTTONS
     if result.answered and can_click and tracker.get_slot("feedback") is None:

@@ -104,7 +104,30 @@ NEGATIONS = (
     "aucun",
     "aucune",
 )
-SECOND = ("second", "2nd", "runner up", "deuxieme", "2e", "2eme", "seconde", "just after", "juste apres")
+SECOND = (
+    "second",
+    "2nd",
+    "runner up",
+    "deuxieme",
+    "2e",
+    "2eme",
+    "seconde",
+    "just after",
+    "juste apres",
+    "just above",
+    "just below",
+    "just behind",
+    "the next one",
+    "juste au dessus",
+    "juste en dessous",
+    "juste derriere",
+    "le suivant",
+)
+# Words of time or of the conversation after "first" or "last": not a ranking ("my first day").
+NOT_RANKING = re.compile(
+    r"\b(?:first|last|premier|premiere|dernier|derniere)"
+    r" (?:day|days|week|weeks|time|question|message|thing|jour|jours|semaine|fois|question|message|chose)\b"
+)
 THOSE = (
     "of them",
     "of those",
@@ -193,7 +216,6 @@ UNLISTED = (
     "head of",
     "chief",
     "chef",
-    "runs",
     "run by",
     "dirige",
     "manager",
@@ -221,6 +243,19 @@ UNLISTED = (
     "site web",
     "salary",
     "salaire",
+    "how many women",
+    "how many men",
+    "women among",
+    "female staff",
+    "combien de femmes",
+    "combien d hommes",
+    "femmes parmi",
+)
+# Who runs an office ("who runs it?", "who runs the Gao office?"), not who runs a programme.
+RUNS = re.compile(r"\bwho runs (?:it|this|that|there|the (?:\w+ ){0,2}(?:office|branch|sub office))\b")
+# The user telling who they are: "our NGO", « mon organisation ».
+SELF = re.compile(
+    r"\b(?:our|my|an|a|une|notre|mon|ma|nos|mes) (?:local )?(?:ngo|ngos|ong|organisation|organization)\b"
 )
 WHICH_OFFICES = (
     "which offices",
@@ -232,10 +267,45 @@ WHICH_OFFICES = (
     "lesquelles",
     "quels bureaux",
     "qui d autre",
+    "any other office",
+    "any other offices",
+    "other offices",
+    "un autre bureau",
+    "d autres bureaux",
+    "autres bureaux",
     "qui en fait",
     "qui le fait",
 )
 EVERY = ("all", "every", "each", "list", "tous", "toutes", "chaque", "liste")
+COUNT = ("how many", "hw many", "how much", "combien", "cb", "cbien", "number of", "nombre de", "nbr de")
+TOTAL = (
+    "total",
+    "in total",
+    "altogether",
+    "combined",
+    "put together",
+    "sum",
+    "en tout",
+    "au total",
+    "a eux deux",
+    "a elles deux",
+    "additionne",
+    "additionner",
+    "additionnes",
+    "somme",
+    "cumul",
+    "cumule",
+)
+OFFICES = (
+    "offices",
+    "sub offices",
+    "suboffices",
+    "branches",
+    "outposts",
+    "bureaux",
+    "antennes",
+    "implantations",
+)
 STAFF_LIMIT = re.compile(
     r"\b(more than|over|above|at least|fewer than|less than|under|below|plus de|au moins|moins de)"
     r" (\d{1,3})\b(?! ?(?:year|an))"
@@ -268,6 +338,58 @@ OTHER = (
 )
 BOTH = ("both", "a la fois", "as well as", "and also", "et aussi", "ainsi que", "en meme temps")
 MONTH = ("month", "which month", "what month", "exact date", "mois", "quel mois", "date exacte")
+DAY = (
+    "what day",
+    "which day",
+    "exact day",
+    "exact date",
+    "quel jour",
+    "jour exact",
+    "date exacte",
+    "jour precis",
+)
+REVERSE = (
+    "other way round",
+    "other way around",
+    "the reverse",
+    "reverse order",
+    "the opposite",
+    "autre sens",
+    "sens inverse",
+    "l inverse",
+    "a l envers",
+    "ordre inverse",
+)
+IF_NOT = (
+    "if not",
+    "otherwise",
+    "if it doesn t",
+    "if it does not",
+    "sinon",
+    "si non",
+    "si ce n est pas le cas",
+)
+DIFFERENCE = (
+    "difference",
+    "gap",
+    "how many more",
+    "how many fewer",
+    "ecart",
+    "combien de plus",
+    "combien de moins",
+)
+FIRST_MENTIONED = (
+    "the first one",
+    "the first office",
+    "the first we",
+    "back to the first",
+    "au premier",
+    "le premier bureau dont",
+    "le premier dont",
+    "du premier bureau",
+    "revenons au premier",
+    "retour au premier",
+)
 CORRECTION = re.compile(r"\b(?:not|no|non|pas|instead of|au lieu de|plutot que)\s+(?:de |du |the |in |a )?$")
 
 
@@ -317,8 +439,18 @@ def compares(message: str) -> bool:
 
 def asks_unlisted(message: str) -> bool:
     """A fact the page gives for no office: who runs it, how to reach it, what it spends,
-    whom it works with, figures of results. Said to be unknown, never answered with another."""
-    return _has(normalise(message), UNLISTED)
+    whom it works with, figures of results. Said to be unknown, never answered with another.
+    Who the user is ("our NGO"; « je travaille dans une ONG. Quel bureau... ? ») asks nothing."""
+    text = SELF.sub(" ", normalise(_asking_part(message)))
+    return _has(text, UNLISTED) or RUNS.search(text) is not None
+
+
+def _asking_part(message: str) -> str:
+    """The sentences that ask (those ending in "?", else the last one): "Our NGO works near the
+    mines. Which office...?" asks about the office, not about NGOs."""
+    parts = [p for p in re.split(r"(?<=[.!?;:])\s+", message.strip()) if p]
+    asking = [p for p in parts if p.endswith("?")]
+    return " ".join(asking or parts[-1:])
 
 
 def asks_which_offices(message: str) -> bool:
@@ -328,6 +460,31 @@ def asks_which_offices(message: str) -> bool:
 
 def asks_every(message: str) -> bool:
     return _has(normalise(message), EVERY)
+
+
+def counted(message: str) -> str | None:
+    """What a number is asked of: "offices" ("how many field offices?", « combien de bureaux »),
+    "other" ("how many staff?", « cb de pers »), or None (no number asked)."""
+    text = normalise(message)
+    at = _first_at(text, COUNT)
+    if at is None:
+        return None
+    for word in f" {text} "[at:].split()[1:7]:  # the words after "how many" / « combien (y a-t-il) de »
+        if word in OFFICES or f"{word}s" in OFFICES:
+            return "offices"
+        if word in ATTRIBUTE_CUES["staff"]:
+            return "other"
+    return "other"
+
+
+def asks_total(message: str) -> bool:
+    """ "In total", "combined", « à eux deux », « ça fait combien en tout »: a sum is wanted."""
+    return _has(normalise(message), TOTAL)
+
+
+def about_offices(message: str) -> bool:
+    """The message speaks of offices in the plural ("which sub-offices?", « combien de bureaux »)."""
+    return _has(normalise(message), OFFICES)
 
 
 def staff_limit(message: str) -> tuple[str, int] | None:
@@ -351,6 +508,36 @@ def asks_both(message: str) -> bool:
 
 def asks_month(message: str) -> bool:
     return _has(normalise(message), MONTH)
+
+
+def asks_day(message: str) -> bool:
+    """ "Which day exactly?", « quel jour ? »: the page gives no office's opening day."""
+    return _has(normalise(message), DAY)
+
+
+def without_time_words(message: str) -> str:
+    """The normalised message without "first day", « dernière fois »: what may name a ranking."""
+    return NOT_RANKING.sub(" ", normalise(message))
+
+
+def asks_reverse(message: str) -> bool:
+    """ "And the other way round?", « et dans l'autre sens ? »: the last ranking, reversed."""
+    return _has(normalise(message), REVERSE)
+
+
+def asks_if_not(message: str) -> bool:
+    """ "Does Kayes do WASH? If not, who does?", « sinon, qui le fait ? »: the offices that do."""
+    return _has(normalise(message), IF_NOT)
+
+
+def asks_difference(message: str) -> bool:
+    """ "So the difference?", « combien de plus ? »: two offices compared."""
+    return _has(normalise(message), DIFFERENCE)
+
+
+def back_to_first(message: str) -> bool:
+    """ "The first office we talked about", « revenons au premier »: of the two just asked about."""
+    return _has(normalise(message), FIRST_MENTIONED)
 
 
 def corrected_away(before: str) -> bool:

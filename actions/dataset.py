@@ -79,6 +79,9 @@ class Topic(Term):
     """A broad word ("malnutrition") that covers several issues."""
 
     issues: list[str] = Field(..., min_items=2)
+    # Where given, only these offices' work on the issues is of this kind: Kayes's work on child
+    # marriage is community-led, Mopti's is not.
+    offices: list[str] = []
 
 
 class Ranking(Term):
@@ -177,10 +180,12 @@ class Dataset(_Strict):
                 for ref in getattr(office, field):
                     if ref not in ids:
                         raise ValueError(f"office '{office.id}', field '{field}': unknown id '{ref}'")
+        offices = {o.id for o in values["offices"]}
         for topic in values["topics"]:
-            for ref in topic.issues:
-                if ref not in known["issues"]:
-                    raise ValueError(f"topic '{topic.id}', field 'issues': unknown id '{ref}'")
+            for field, ids in (("issues", known["issues"]), ("offices", offices)):
+                for ref in getattr(topic, field):
+                    if ref not in ids:
+                        raise ValueError(f"topic '{topic.id}', field '{field}': unknown id '{ref}'")
         if [o.kind for o in values["offices"]].count("main") != 1:
             raise ValueError("offices: exactly one office must be of kind 'main'")
         _check_aliases_are_unambiguous(values)

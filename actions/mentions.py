@@ -29,11 +29,16 @@ class Mentions:
     place: str | None = None
     year: str | None = None
     ranking: str | None = None
+    rankings: tuple[str, ...] = ()  # every distinct ranking named, ids, in order ("oldest and newest")
     offices: tuple[str, ...] = ()  # every office named, in order, ids, less those taken back
     asked: tuple[str, ...] = ()  # the office facts asked for (cues.ATTRIBUTE_CUES), in order
     negated: bool = False  # "do not work on", « n'ont pas ouvert en »
     second: bool = False  # "the second largest", "the runner-up"
     month: bool = False  # "which month"
+    day: bool = False  # "which day exactly"
+    if_not: bool = False  # "if not, who does?"
+    reverse: bool = False  # "and the other way round?"
+    first_mentioned: bool = False  # "the first office we talked about"
     those: bool = False  # "which of them", « lequel des deux »: the offices of the last answer
     order: bool = False  # "in the order they opened", « classe-les »
     compares: bool = False  # "compared with Mopti", « plus ou moins que Gao »
@@ -42,6 +47,9 @@ class Mentions:
     unlisted: bool = False  # a fact the page gives for no office ("who runs it?")
     which_offices: bool = False  # "which offices do, then?": the offices, not one office
     every: bool = False  # "all", « tous »
+    counted: str | None = None  # what a number is asked of: "offices" or "other" (cues.counted)
+    total: bool = False  # "in total", « à eux deux »
+    plural_offices: bool = False  # "which sub-offices?", « combien de bureaux »
     staff_limit: tuple[str, int] | None = None  # "more than 12 staff": ("over", 12)
     other: bool = False  # "which other regions?", « en plus de »
 
@@ -76,11 +84,18 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
     issue, sector = best("issue"), best("sector")
     term = issue if issue and vocab.terms.resolve(issue) else sector or issue
     wider = vocab.terms.find_in(text)
-    if term is None or (wider and _words(wider[0]) > _words(term) and vocab.terms.resolve(term) != wider[1]):
-        term = wider[1].id if wider else term
+    if wider and (
+        term is None
+        or not vocab.terms.resolve(term)  # "people" tagged, "latrines" in the text
+        or (_words(wider[0]) > _words(term) and vocab.terms.resolve(term) != wider[1])
+    ):
+        term = wider[1].id
+    ranking_text = cues.without_time_words(text)  # "my first day" ranks nothing
+    in_text_ranking = vocab.rankings.find_in(ranking_text)
     ranking = best("ranking")
     ranking = ranking if ranking and vocab.rankings.resolve(ranking) else None  # "the most rural areas"
-    in_text_ranking = vocab.rankings.find_in(text)
+    if ranking and not in_text_ranking and ranking_text != normalise(text):
+        ranking = None
     if in_text_ranking and (
         ranking is None
         or _words(in_text_ranking[0]) > _words(ranking)
@@ -101,12 +116,22 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         place=best("place") or in_text(vocab.regions),
         year=best("year"),
         ranking=ranking,
+        rankings=tuple(dict.fromkeys(m.id for _, m in vocab.rankings.find_all(ranking_text))),
         offices=offices,
         asked=cues.attributes_asked(text),
         negated=negated,
         second=cues.asks_second(text),
         month=cues.asks_month(text),
-        those=cues.about_those(text),
+        day=cues.asks_day(text),
+        if_not=cues.asks_if_not(text),
+        reverse=cues.asks_reverse(text),
+        first_mentioned=cues.back_to_first(text),
+        # "so in total?", "the difference?" with no office named: of the offices just talked about
+        those=cues.about_those(text)
+        or (
+            (cues.asks_total(text) or cues.asks_difference(text))
+            and not (offices or term or best("year") or cues.asks_every(text))
+        ),
         order=cues.asks_order(text),
         compares=cues.compares(text),
         all_terms=_every_term(text, dataset) if cues.asks_both(text) else (),
@@ -114,6 +139,9 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         unlisted=cues.asks_unlisted(text),
         which_offices=cues.asks_which_offices(text),
         every=cues.asks_every(text),
+        counted=cues.counted(text),
+        total=cues.asks_total(text),
+        plural_offices=cues.about_offices(text),
         staff_limit=cues.staff_limit(text),
         other=cues.asks_other(text),
     )

@@ -62,6 +62,7 @@ class Context:
     term: str | None = None  # "issue:fgm", "sector:wash", "topic:malnutrition"
     question: Question | None = None
     offices: tuple[str, ...] = ()  # the offices the last list named ("which of them...?")
+    ranking: str | None = None  # the last ranking answered, "newest" or "most_staff in order"
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,12 @@ def refine(question: Question, mentions: Mentions, context: Context) -> Question
         return Question.OFFICE_WORKS_ON
     if question == Question.OFFICE_WORKS_ON and not mentions.office and not context.office:
         return Question.OFFICES_WORKING_ON
+    if question == Question.OFFICE_WORKS_ON and not (mentions.term or context.term):
+        return Question.OFFICE_OVERVIEW  # "what does the Gao branch do?"
+    if mentions.first_mentioned and len(context.offices) > 1 and not mentions.office:
+        if question in OFFICE_QUESTIONS:  # "back to the first one: what does it do?"
+            return question
+        return ATTRIBUTE_QUESTIONS[mentions.asked[0]] if mentions.asked else Question.OFFICE_OVERVIEW
     if mentions.unlisted and question != Question.UNICEF_PARTNER:  # "who runs it?", "its budget?"
         return Question.UNLISTED_FACT
     if mentions.staff_limit and not mentions.office:  # "which offices have more than 12 staff?"
@@ -100,10 +107,19 @@ def refine(question: Question, mentions: Mentions, context: Context) -> Question
         return Question.OFFICES_WORKING_ON  # "d'accord, alors lesquels en font ?": the last term
     if question in (Question.OFFICE_LIST, Question.FIELD_OFFICE_COUNT) and mentions.asked == ("staff",):
         return Question.TOTAL_STAFF  # "list all field offices + staff"
+    if (
+        question in (Question.OFFICES_WORKING_ON, Question.OFFICES_OPENED_IN)
+        and "staff" in mentions.asked
+        and mentions.counted == "other"
+        and not (mentions.ranking or mentions.negated or mentions.office)
+    ):
+        return Question.TOTAL_STAFF  # "how many staff do the offices opened in 2013 have?"
     if question == Question.OFFICES_WORKING_ON and mentions.ranking:  # "the largest team among ..."
         return Question.OFFICE_RANKING
     if question == Question.OFFICES_OPENED_IN and mentions.office and (mentions.month or mentions.asked):
         return Question.OFFICE_OPENING  # "in which month of 2013 did Sikasso open?"
+    if question in OFFICE_QUESTIONS and mentions.ranking and mentions.compares and len(mentions.offices) == 1:
+        return Question.OFFICE_RANKING  # "and the biggest office: how many more staff than Kayes?"
     if question in OFFICE_QUESTIONS and not mentions.offices and not mentions.office:
         if mentions.ranking:  # "the runner-up by staff among the WASH offices?"
             return Question.OFFICE_RANKING
@@ -125,9 +141,14 @@ def understood_anyway(mentions: Mentions, context: Context) -> Question | None:
         return Question.TOTAL_STAFF  # "all field offices + staff"
     if mentions.which_offices and context.term and not mentions.term:
         return Question.OFFICES_WORKING_ON  # "which offices do, then?"
+    if mentions.those and len(context.offices) > 1 and not (mentions.office or mentions.term):
+        return Question.TOTAL_STAFF if mentions.total else Question.OFFICE_RANKING  # "so the difference?"
     if mentions.office and mentions.term:
         return Question.OFFICE_WORKS_ON
-    return followup(mentions, context)
+    found = followup(mentions, context)
+    if found is None and mentions.plural_offices and not (mentions.term or mentions.year or mentions.ranking):
+        return Question.FIELD_OFFICE_COUNT if mentions.counted == "offices" else Question.OFFICE_LIST
+    return found
 
 
 def followup(mentions: Mentions, context: Context) -> Question | None:
@@ -148,6 +169,6 @@ def followup(mentions: Mentions, context: Context) -> Question | None:
         return Question.PLACE_OFFICE
     if mentions.year:
         return Question.OFFICES_OPENED_IN
-    if mentions.ranking:
+    if mentions.ranking or (mentions.reverse and context.ranking):  # "and the other way round?"
         return Question.OFFICE_RANKING
     return None

@@ -6,6 +6,7 @@ understood, off topic) and what the assistant knows, in the conversation's langu
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -57,12 +58,19 @@ class ActionExplainScope(Action):
         return []
 
 
-class ActionThank(Action):
-    """A welcome for thanks, unless they come with a question ("thank you! and Gao, when did it
-    open?"): people wrap their question in thanks, and a question left unanswered is lost."""
+class CourtesyAction(Action, ABC):
+    """A greeting or thanks back, unless a question comes with it ("hello! which offices work on
+    FGM?", "thank you! and Gao, when did it open?"): people wrap their question in courtesies,
+    and a question left unanswered is lost. Subclasses say which courtesy (abstract: not
+    registered)."""
+
+    @property
+    @abstractmethod
+    def courtesy(self) -> str:
+        """The courtesy: the action is action_<it>, its reply utter_<it>."""
 
     def name(self) -> str:
-        return "action_thank"
+        return f"action_{self.courtesy}"
 
     async def run(
         self,
@@ -74,18 +82,35 @@ class ActionThank(Action):
         answered = _answer_anyway(dispatcher, tracker, any_question="?" in text)
         if answered is not None:
             return answered
-        dispatcher.utter_message(response="utter_thank")
+        dispatcher.utter_message(response=f"utter_{self.courtesy}")
         return []
+
+
+class ActionGreet(CourtesyAction):
+    courtesy = "greet"
+
+
+class ActionThank(CourtesyAction):
+    courtesy = "thank"
 
 
 def _answer_anyway(
     dispatcher: CollectingDispatcher, tracker: Tracker, any_question: bool
 ) -> list[EventType] | None:
     """Answer what a message names when its intent asks nothing answerable; None if it names no
-    question. `any_question`: any question counts, not only one naming a term or an unlisted fact."""
+    question. `any_question`: any question counts, not only one naming a term, an unlisted fact or
+    an office with one of its facts."""
     mentions, context = mentions_in(tracker), context_of(tracker)
     question = understood_anyway(mentions, context)
-    if question and (any_question or mentions.unlisted or mentions.term):
+    # a term, an unlisted fact ("its budget?"), an office with one of its facts ("Kayes: opened
+    # when?"), or the offices just talked about ("which of the two is bigger?")
+    named = (
+        mentions.unlisted
+        or mentions.term
+        or (mentions.office and mentions.asked)
+        or (mentions.those and len(context.offices) > 1)
+    )
+    if question and (any_question or named):
         result = answer(question, mentions, context, get_dataset(), language_of(tracker))
         return send(dispatcher, result, tracker)
     return None

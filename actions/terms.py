@@ -22,6 +22,8 @@ FUZZY_CUTOFF = 0.82
 NEAR_LENGTH = 5  # a name shorter than this is too easily a near miss of another word
 STEM = 5  # letters of a word that stand for it among other words: "closed" ~ "closes"
 LONE_STEM = 8  # ... and for a one-word alias, where a short stem would match too much
+STEM_GAP = 3  # words at most between two words of an alias found in another form or order
+PURPOSE = frozenset({"for", "pour", "pr"})  # "work for children" is not "child work"
 FILLERS = frozenset(
     ["the", "of", "and", "or", "in", "a", "an", "to", "for", "on", "with", "by", "at", "from"]
     + ["de", "la", "le", "les", "des", "du", "et", "ou", "en", "au", "aux", "d", "l", "un", "une"]
@@ -33,8 +35,37 @@ def _words(alias: str) -> int:
     return sum(1 for w in alias.split() if w not in FILLERS)
 
 
+def _stem(word: str, size: int) -> str | None:
+    return word.rstrip("sx")[:size] if word not in FILLERS and len(word) > 2 else None
+
+
 def _stems(text: str, size: int) -> frozenset[str]:
-    return frozenset(w.rstrip("sx")[:size] for w in text.split() if w not in FILLERS and len(w) > 2)
+    return frozenset(stem for w in text.split() if (stem := _stem(w, size)))
+
+
+def _close_together(need: frozenset[str], words: list[str], size: int, alias: str) -> bool:
+    """Whether every stem of an alias is in the words with at most STEM_GAP words between one and
+    the next, and no "for" / « pour » the alias has not; a word before "on" / « sur » is the
+    question's verb ("works on"), not the alias's word. "Schools that were closed" is about
+    closed schools; « quel bureau travaille à éviter que les enfants... », "thank you for your
+    work for the children" and "who works on child marriage" are not child labour."""
+    at = sorted(
+        (i, stem)
+        for i, w in enumerate(words)
+        if (stem := _stem(w, size)) in need and words[i + 1 : i + 2] not in (["on"], ["sur"])
+    )
+    purpose = PURPOSE - set(alias.split())
+    for first in range(len(at)):
+        seen: set[str] = set()
+        last = at[first][0]
+        for i, stem in at[first:]:
+            if i - last > STEM_GAP + 1 or purpose.intersection(words[last + 1 : i]):
+                break
+            seen.add(stem)
+            last = i
+            if seen == need:
+                return True
+    return False
 
 
 def abbreviates(word: str, name: str) -> bool:
@@ -89,6 +120,8 @@ class Vocabulary:
         if found:
             return found[1]
         close = difflib.get_close_matches(key, self._aliases, n=1, cutoff=FUZZY_CUTOFF)
+        if close and (PURPOSE & set(key.split())) - set(close[0].split()):
+            return None  # "travail pr les enfants" is not a near miss of « travail des enfants »
         return self._aliases[close[0]] if close else None
 
     def find_in(self, text: str | None) -> tuple[str, Match] | None:
@@ -103,7 +136,12 @@ class Vocabulary:
         (more words first, then as typed, then longer) so that "schools that were closed"
         means "closed schools", not "schools"."""
         stems = {size: _stems(text, size) for size in (STEM, LONE_STEM)}
-        return [(len(need), 0, len(a), a) for need, size, a in self._stemmed if need <= stems[size]]
+        words = text.split()
+        return [
+            (len(need), 0, len(a), a)
+            for need, size, a in self._stemmed
+            if need <= stems[size] and _close_together(need, words, size, a)
+        ]
 
     def find_near(self, text: str | None) -> list[tuple[int, Match]]:
         """Words of the text that are near misses of a one-word alias ("Sikaso", "Tombouctu"),

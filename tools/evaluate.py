@@ -6,8 +6,8 @@ Stages, each printed as it starts:
 2. optionally (`--cross-validation`), 3-fold cross-validation on the training data;
 3. answers end to end: the answer sets through both servers (tools.evaluate_answers), by
    default the dev sets (`--sets dev`: the team set and the blind dev sets); the sealed blind sets
-   only when asked for (`--sets sealed`, `--sets sealed-c` or `--sets sealed-d`, each scored once; then nothing else
-   runs).
+   only when asked for (`--sets sealed`, `--sets sealed-c` or `--sets sealed-d`, each scored
+   once; then nothing else runs).
 Writes results/ (JSON, PNG) and docs/evaluation.md with the figures, the command and the date.
 """
 

@@ -1,14 +1,15 @@
 """Ask the evaluation sets' questions through the running assistant and score the replies.
 
-`python -m tools.evaluate_answers [--sets dev|sealed|sealed-c|sealed-d|team|blind-dev] [--serve] [--json FILE]`:
+`python -m tools.evaluate_answers [--sets dev|sealed|sealed-c|sealed-d|team|blind-dev] [--serve]
+[--json FILE]`:
 with `--serve` it starts both servers itself, otherwise it asks the ones running (`make serve`).
 Prints, per set, the score per language and per kind (answers right, reply language right,
 invented facts) and every failure with what the bot said. `make eval` runs it as one stage of
 tools.evaluate. What each set is, and what it may be used for: docs/evaluation.md.
 
 A sealed set is scored once, when the work it measures is done, and never read: it is asked for
-only by name (`--sets sealed`, `--sets sealed-c`, `--sets sealed-d`), and its failures are reported by id and kind
-only, never by text.
+only by name (`--sets sealed`, `--sets sealed-c`, `--sets sealed-d`), and its failures are
+reported by id and kind only, never by text.
 """
 
 from __future__ import annotations

@@ -29,6 +29,7 @@ A, B, ACTIONS = e2e_port(16005), e2e_port(16006), e2e_port(16055)
 TOKEN = uuid.uuid4().hex
 STARTUP_LIMIT = 150  # seconds, for both Rasa servers together on 2 cores
 
+
 # The conversations' scripts, with the facts typed from the source page: tools/load.py.
 class Cluster(ProductionServers):
     """The production profile on loopback, its stores behind relays the tests can cut."""

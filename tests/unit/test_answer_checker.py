@@ -255,8 +255,21 @@ def test_the_team_set_loads_with_its_own_kinds():
 
 
 def _result(kind: str, right: bool, language: str = "en") -> Result:
-    return Result("blind-sealed", f"{kind}-{right}", language, kind, ["secret question"], "secret reply",
-                  ["utter_office_staff"], True, right, True, [] if right else ["SecretFact"], [], [])
+    return Result(
+        "blind-sealed",
+        f"{kind}-{right}",
+        language,
+        kind,
+        ["secret question"],
+        "secret reply",
+        ["utter_office_staff"],
+        True,
+        right,
+        True,
+        [] if right else ["SecretFact"],
+        [],
+        [],
+    )
 
 
 def test_summary_by_language_kind_and_group():
@@ -277,10 +290,11 @@ def test_sealed_failures_show_ids_and_kinds_only():
 
 def test_the_sealed_sets_are_scored_only_when_asked_for_by_name():
     sealed = {name for name, questions in SETS.items() if questions.sealed}
-    assert sealed == {"blind-sealed", "blind-c-sealed"}
+    assert sealed == {"blind-sealed", "blind-c-sealed", "blind-d-sealed"}
     for selection, names in SELECTIONS.items():
         assert selection.startswith("sealed") or not sealed & set(names), selection
     assert SELECTIONS["sealed-c"] == ("blind-c-sealed",)
+    assert SELECTIONS["sealed-d"] == ("blind-d-sealed",)
 
 
 def test_the_report_renders_a_sealed_run_without_its_texts():

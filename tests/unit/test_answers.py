@@ -7,6 +7,7 @@ import pytest
 
 from actions import office_actions as A
 from actions.scope_actions import ActionExplainScope
+from actions.terms import Match, vocabularies
 
 FIELD = ["Mopti", "Gao", "Sikasso", "Kayes"]  # same name in both languages
 TIMBUKTU = {"en": "Timbuktu", "fr": "Tombouctou"}
@@ -306,7 +307,9 @@ class TestWhatTheMessageNamed:
             {"entity": "issue", "value": "mariage", "start": 19, "end": 26},
             {"entity": "language", "value": "en", "start": 0, "end": 0},
         ]
-        assert pick_mentions(entity_values(entities, text), text, dataset).term == "child mariage"
+        assert "child mariage" in entity_values(entities, text)["issue"]
+        term = pick_mentions(entity_values(entities, text), text, dataset).term
+        assert vocabularies(dataset).terms.resolve(term) == Match("issue", "child_marriage")
 
     def test_a_region_asked_as_an_office_question_gets_its_office(self, conversation, language):
         reply = " ".join(conversation.ask(A.ActionOfficeRegions(), language, entities={"place": "Ménaka"}))

@@ -12,11 +12,12 @@ import re
 import pytest
 
 from actions import office_actions as A
-from actions.scope_actions import ActionExplainScope, ActionThank
+from actions.scope_actions import ActionExplainScope, ActionGreet, ActionThank
 
 OTHERS = ["Timbuktu", "Tombouctou"]
 
-# (action, message {en, fr}, entities NLU would tag, slots before, must contain, must not contain)
+# (action, message {en, fr}, entities NLU would tag (a value or {en, fr}), slots before, must contain,
+# must not contain)
 CASES = {
     "two facts of one office": (
         A.ActionOfficeOpening,
@@ -306,6 +307,165 @@ CASES = {
         ["Sikasso", "16"],
         ["Mopti", "Gao", "Kayes"],
     ),
+    "the staff of the offices a year selects, summed": (
+        A.ActionOfficesOpenedIn,
+        {
+            "en": "how many people work in the offices that opened in 2013, all told?",
+            "fr": "combien de personnes dans les bureaux ouverts en 2013, en tout ?",
+        },
+        {"year": "2013"},
+        {},
+        ["14", "10", "16", "40"],
+        ["Mopti", *OTHERS],
+    ),
+    "the staff of the offices an issue selects, summed": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "the offices on child marriage: how many staff do they have between them?",
+            "fr": "les bureaux sur le mariage d'enfants : combien de personnel à eux deux ?",
+        },
+        {"issue": "child marriage"},
+        {},
+        ["Mopti", "Kayes", "20", "10", "30"],
+        ["Gao", "Sikasso", *OTHERS],
+    ),
+    "how many offices work on an issue stays a count of offices": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "how many offices help displaced people?",
+            "fr": "combien de bureaux aident les personnes déplacées ?",
+        },
+        {"issue": "displaced people"},
+        {},
+        ["Mopti", "2"],
+        ["66", "Gao", "Kayes", "Sikasso"],
+    ),
+    "a ranking word that ranks another fact than the one asked of an office": (
+        A.ActionOfficeRanking,
+        {
+            "en": "you helped me earlier, thanks. Kayes: how many staff?",
+            "fr": "merci pour le premier message ! Kayes, combien de personnes ?",
+        },
+        {"office": "Kayes"},
+        {},
+        ["Kayes", "10"],
+        ["Mopti", "20", *OTHERS],
+    ),
+    "a yes/no question that is no, and who does then": (
+        A.ActionOfficeWorksOn,
+        {
+            "en": "is Kayes doing anything on WASH? if not, which offices are?",
+            "fr": "Kayes fait-il de l'EAH ? sinon, quels bureaux en font ?",
+        },
+        {"office": "Kayes", "sector": "WASH"},
+        {},
+        ["Kayes", "Mopti", "Gao", "Sikasso"],
+        [],
+    ),
+    "two rankings in one message": (
+        A.ActionOfficeRanking,
+        {
+            "en": "name the newest field office, and the oldest",
+            "fr": "le bureau de zone le plus récent, et le plus ancien ?",
+        },
+        {"ranking": {"en": "newest", "fr": "le plus récent"}},
+        {},
+        ["Mopti", "2008", "2016"],
+        ["Gao", "Kayes", "Sikasso"],
+    ),
+    "the exact day an office opened, where the page gives the month": (  # never the day
+        A.ActionOfficeOpening,
+        {
+            "en": "on what day exactly did Timbuktu open?",
+            "fr": "quel jour exactement Tombouctou a-t-il ouvert ?",
+        },
+        {"office": "Timbuktu"},
+        {},
+        ["2016", {"en": "not the day", "fr": "pas le jour"}],
+        [],
+    ),
+    "what does an office do, read as a yes/no question with no term": (
+        A.ActionOfficeWorksOn,
+        {"en": "wht does the Gao office do", "fr": "le bureau de Gao fait quoi"},
+        {"office": "Gao"},
+        {},
+        ["Gao", "2013", "14"],
+        ["Mopti", "Kayes", "Sikasso"],
+    ),
+    "a way of working only some offices have: community-led": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "who relies on community-driven work?",
+            "fr": "qui mise sur des approches communautaires ?",
+        },
+        {},
+        {},
+        ["Kayes", "Sikasso", "2"],
+        ["Mopti", "Gao", *OTHERS],
+    ),
+    "an office whose work on the same issue is not community-led": (
+        A.ActionOfficeWorksOn,
+        {
+            "en": "is Mopti's work community-led?",
+            "fr": "Mopti a-t-il une approche communautaire ?",
+        },
+        {"office": "Mopti"},
+        {},
+        ["Mopti", {"en": "No", "fr": "Non"}],
+        [],
+    ),
+    "who the user is is not a fact asked: an NGO worker": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "I'm with a small NGO in the south: who runs programmes against stunting?",
+            "fr": "je travaille pour une ONG du sud : qui agit contre le retard de croissance ?",
+        },
+        {"issue": {"en": "stunting", "fr": "retard de croissance"}},
+        {},
+        ["Sikasso"],
+        ["Mopti", "Gao", "Kayes", *OTHERS],
+    ),
+    "a word NLU tagged that names nothing, beside one that does": (
+        A.ActionOfficesWorkingOn,
+        {
+            "en": "which office gets folks to build latrines",
+            "fr": "quel bureau pousse les gens à construire des latrines",
+        },
+        {"issue": {"en": "folks", "fr": "gens"}},
+        {},
+        ["Sikasso"],
+        ["Mopti", "Gao", "Kayes", *OTHERS],
+    ),
+    "my first day is no ranking": (
+        ActionGreet,
+        {
+            "en": "hi, first day here! which branches does UNICEF have?",
+            "fr": "bonjour, premier jour ici ! l'UNICEF a quelles antennes ?",
+        },
+        {},
+        {},
+        ["Mopti", "Gao", "Kayes", "Sikasso"],
+        ["2008"],
+    ),
+    "the fewest staff and the one just above": (
+        A.ActionOfficeRanking,
+        {
+            "en": "which office has the fewest staff, and which comes just above?",
+            "fr": "quel bureau a le moins de personnel, et lequel est juste au-dessus ?",
+        },
+        {"ranking": {"en": "fewest staff", "fr": "le moins de personnel"}},
+        {},
+        ["6", "Kayes", "10"],
+        ["Mopti", "Gao", "Sikasso"],
+    ),
+    "toddlers and the « com »": (
+        A.ActionOfficesWorkingOn,
+        {"en": "who does something for toddlers?", "fr": "qui fait de la com ?"},
+        {},
+        {},
+        [{"en": "Sikasso", "fr": "Kayes"}],
+        [{"en": "Kayes", "fr": "Sikasso"}],
+    ),
     "a question asked with a language request": (
         A.ActionFollowup,
         {"en": "in English please: when did Gao open?", "fr": "en français svp : quand Gao a ouvert ?"},
@@ -321,12 +481,27 @@ CASES = {
 def test_compositions_are_answered_from_the_dataset(conversation, language, case):
     action, texts, entities, slots, must, must_not = CASES[case]
     conversation.slots.update(slots)
-    reply = " ".join(conversation.ask(action(), language, entities=entities, text=texts[language]))
+    reply = " ".join(
+        conversation.ask(action(), language, entities=_tagged(entities, language), text=texts[language])
+    )
+    _check(reply, must, must_not, language)
+    assert "{" not in reply, f"unfilled placeholder in {reply!r}"
+
+
+def _check(reply: str, must: list, must_not: list, language: str) -> None:
+    """Every fact of `must` in the reply and none of `must_not`; a fact given as {en, fr} differs
+    by language."""
     for fragment in must:
+        fragment = fragment[language] if isinstance(fragment, dict) else fragment
         assert _says(reply, fragment), f"{fragment!r} missing from {reply!r}"
     for fragment in must_not:
+        fragment = fragment[language] if isinstance(fragment, dict) else fragment
         assert not _says(reply, fragment), f"{fragment!r} should not be in {reply!r}"
-    assert "{" not in reply, f"unfilled placeholder in {reply!r}"
+
+
+def _tagged(entities: dict, language: str) -> dict[str, str]:
+    """The entities NLU would tag, where they differ by language given as {en, fr}."""
+    return {name: value[language] if isinstance(value, dict) else value for name, value in entities.items()}
 
 
 def _says(reply: str, fragment: str) -> bool:
@@ -452,6 +627,110 @@ CONVERSATIONS = {
         ["Mopti", "Gao", "Sikasso"],
         ["Kayes"],
     ),
+    "the two offices asked about one after the other, compared": (
+        [
+            (
+                A.ActionOfficeSectors,
+                {"en": "Kayes: its sectors?", "fr": "Kayes : ses secteurs ?"},
+                {"office": "Kayes"},
+            ),
+            (A.ActionFollowup, {"en": "and Sikasso?", "fr": "et Sikasso ?"}, {"office": "Sikasso"}),
+            (
+                A.ActionOfficeRanking,
+                {"en": "of the two, which has more people?", "fr": "lequel des deux a le plus de monde ?"},
+                {"ranking": "more people"},
+            ),
+        ],
+        ["Sikasso", "16", "Kayes", "10"],
+        ["Mopti", "Gao", *OTHERS],
+    ),
+    "in total: the two offices just asked about, one after the other": (
+        [
+            (A.ActionOfficeStaff, {"en": "Kayes staff?", "fr": "personnel de Kayes ?"}, {"office": "Kayes"}),
+            (A.ActionFollowup, {"en": "and Gao?", "fr": "et Gao ?"}, {"office": "Gao"}),
+            (A.ActionTotalStaff, {"en": "so in total?", "fr": "donc au total ?"}, {}),
+        ],
+        ["24"],
+        ["66", "Mopti", *OTHERS],
+    ),
+    "the difference: the two offices just asked about": (
+        [
+            (
+                A.ActionOfficeStaff,
+                {"en": "Sikasso staff?", "fr": "effectif à Sikasso ?"},
+                {"office": "Sikasso"},
+            ),
+            (A.ActionFollowup, {"en": "and Mopti?", "fr": "et Mopti ?"}, {"office": "Mopti"}),
+            (ActionExplainScope, {"en": "what's the gap then?", "fr": "et l'écart ?"}, {}),
+        ],
+        ["16", "20", "4"],
+        ["Gao", "Kayes", *OTHERS],
+    ),
+    "the first office talked about, two turns back": (
+        [
+            (A.ActionOfficeStaff, {"en": "Kayes staff?", "fr": "effectif à Kayes ?"}, {"office": "Kayes"}),
+            (A.ActionFollowup, {"en": "and Gao?", "fr": "et Gao ?"}, {"office": "Gao"}),
+            (
+                A.ActionOfficeRanking,
+                {
+                    "en": "back to the first office: when did it open?",
+                    "fr": "revenons au premier bureau : il a ouvert quand ?",
+                },
+                {"ranking": {"en": "first", "fr": "premier"}},
+            ),
+        ],
+        ["Kayes", "2013"],
+        ["Gao", "Mopti", "2008", *OTHERS],
+    ),
+    "the first of a ranking compared with the office just talked about": (
+        [
+            (A.ActionOfficeStaff, {"en": "Gao staff?", "fr": "effectif de Gao ?"}, {"office": "Gao"}),
+            (
+                A.ActionOfficeRanking,
+                {
+                    "en": "and the largest office, how many more people than that?",
+                    "fr": "et le plus grand bureau, combien de personnes de plus que ça ?",
+                },
+                {"ranking": {"en": "largest", "fr": "plus grand"}},
+            ),
+        ],
+        ["Mopti", "20", "14", "6"],
+        ["Kayes", "Sikasso", *OTHERS],
+    ),
+    "the first of a ranking, then the other way round": (
+        [
+            (
+                A.ActionOfficeRanking,
+                {"en": "the oldest office?", "fr": "le bureau le plus ancien ?"},
+                {"ranking": {"en": "oldest", "fr": "plus ancien"}},
+            ),
+            (A.ActionFollowup, {"en": "and the opposite?", "fr": "et l'inverse ?"}, {}),
+        ],
+        ["2016"],
+        ["Mopti", "2008"],
+    ),
+    "any other office on the same issue": (
+        [
+            (
+                A.ActionOfficeWorksOn,
+                {
+                    "en": "does Gao treat severe acute malnutrition?",
+                    "fr": "Gao traite-t-il la malnutrition aiguë sévère ?",
+                },
+                {
+                    "office": "Gao",
+                    "issue": {"en": "severe acute malnutrition", "fr": "malnutrition aiguë sévère"},
+                },
+            ),
+            (
+                ActionExplainScope,
+                {"en": "any other offices on it?", "fr": "d'autres bureaux là-dessus ?"},
+                {},
+            ),
+        ],
+        ["Gao", {"en": "Timbuktu", "fr": "Tombouctou"}],
+        ["Mopti", "Kayes", "Sikasso"],
+    ),
     "compared with the office just named": (
         [
             (
@@ -475,11 +754,10 @@ CONVERSATIONS = {
 def test_follow_ups_refer_to_what_was_just_said(conversation, language, case):
     turns, must, must_not = CONVERSATIONS[case]
     for action, texts, entities in turns:
-        reply = " ".join(conversation.ask(action(), language, entities=entities, text=texts[language]))
-    for fragment in must:
-        assert _says(reply, fragment), f"{fragment!r} missing from {reply!r}"
-    for fragment in must_not:
-        assert not _says(reply, fragment), f"{fragment!r} should not be in {reply!r}"
+        reply = " ".join(
+            conversation.ask(action(), language, entities=_tagged(entities, language), text=texts[language])
+        )
+    _check(reply, must, must_not, language)
 
 
 ONE_MESSAGE = {
@@ -507,7 +785,9 @@ ONE_MESSAGE = {
 @pytest.mark.parametrize("case", sorted(ONE_MESSAGE))
 def test_rankings_over_a_part_of_the_offices_or_all_in_order(conversation, language, case):
     action, texts, entities, must = ONE_MESSAGE[case]
-    reply = " ".join(conversation.ask(action(), language, entities=entities, text=texts[language]))
+    reply = " ".join(
+        conversation.ask(action(), language, entities=_tagged(entities, language), text=texts[language])
+    )
     for fragment in must:
         assert _says(reply, fragment), f"{fragment!r} missing from {reply!r}"
 
@@ -590,3 +870,73 @@ def test_an_ordering_nlu_could_not_read_lists_every_office_in_order(conversation
 def test_the_regions_of_an_office_are_just_its_own_when_no_other_is_asked(conversation, language):
     reply = " ".join(conversation.ask(A.ActionOfficeRegions(), language, entities={"office": "Sikasso"}))
     assert "Sikasso" in reply and "Kidal" not in reply
+
+
+def test_a_greeting_with_a_question_gets_the_answer(conversation, language):
+    text = {
+        "en": "good morning to the team! a quick one: what year did Sikasso open?",
+        "fr": "bonjour à toute l'équipe ! petite question : Sikasso a ouvert en quelle année ?",
+    }
+    reply = " ".join(conversation.ask(ActionGreet(), language, intent="greet", text=text[language]))
+    assert "Sikasso" in reply and _says(reply, "2013"), reply
+
+
+def test_an_office_and_one_of_its_facts_are_answered_even_when_read_as_off_topic(conversation, language):
+    text = {
+        "en": "Dear Sir or Madam, for my thesis I would need the opening year of the Kayes antenna. Regards",
+        "fr": "Madame, Monsieur, pour mon mémoire il me faudrait l'année d'ouverture de l'antenne de Kayes.",
+    }
+    reply = " ".join(
+        conversation.ask(ActionExplainScope(), language, intent="out_of_scope", text=text[language])
+    )
+    assert "Kayes" in reply and _says(reply, "2013"), reply
+
+
+def test_how_many_women_work_in_an_office_is_not_on_the_page(conversation, language):
+    text = {"en": "how many women work at the Gao office?", "fr": "combien de femmes au bureau de Gao ?"}
+    reply = " ".join(
+        conversation.ask(A.ActionOfficeStaff(), language, entities={"office": "Gao"}, text=text[language])
+    )
+    assert WORDS["not said"][language] in reply, reply
+
+
+def test_a_greeting_alone_gets_a_greeting_back(conversation, language):
+    reply = " ".join(conversation.ask(ActionGreet(), language, intent="greet", text="hello"))
+    assert {"en": "Hello", "fr": "Bonjour"}[language] in reply
+    assert not _says(reply, "2013"), reply
+
+
+@pytest.mark.parametrize(
+    "texts, must",
+    [
+        ({"en": "what branches does UNICEF run here?", "fr": "l'UNICEF a quelles antennes ici ?"}, []),
+        ({"en": "how many field offices in total?", "fr": "il y a combien de bureaux en tout ?"}, ["5"]),
+    ],
+)
+def test_a_question_about_the_offices_nlu_could_not_read_lists_them(conversation, language, texts, must):
+    reply = " ".join(
+        conversation.ask(ActionExplainScope(), language, intent="nlu_fallback", text=texts[language])
+    )
+    assert all(_says(reply, n) for n in ["Mopti", "Gao", "Kayes", "Sikasso", *must]), reply
+    assert {"en": "didn't understand", "fr": "pas compris"}[language] not in reply
+
+
+def test_a_ranking_in_order_the_other_way_round_is_the_reverse_order(conversation, language):
+    sort = {
+        "en": "sort the offices from largest to smallest",
+        "fr": "classe les bureaux du plus gros au plus petit",
+    }
+    conversation.ask(
+        A.ActionOfficeRanking(),
+        language,
+        entities={"ranking": {"en": "largest", "fr": "plus gros"}[language]},
+        text=sort[language],
+    )
+    flip = {"en": "now the other way around", "fr": "maintenant dans l'autre sens"}[language]
+    reply = " ".join(conversation.ask(A.ActionFollowup(), language, text=flip))
+    timbuktu = {"en": "Timbuktu", "fr": "Tombouctou"}[language]
+    at = [
+        reply.find(f"{name} {staff}")
+        for name, staff in [(timbuktu, 6), ("Kayes", 10), ("Gao", 14), ("Sikasso", 16), ("Mopti", 20)]
+    ]
+    assert -1 not in at and at == sorted(at), reply

@@ -71,6 +71,14 @@ def test_offices_by_issue_match_the_page(dataset, issue, offices):
     assert {o.id for o, _ in dataset.offices_with_issues([issue])} == offices
 
 
+def test_community_led_work_is_kayes_s_and_sikasso_s_only(dataset):
+    """Kayes: child marriage and FGM "through community-led change"; Sikasso: "Community-Led
+    Total Sanitation". Mopti works on child marriage too, but the page does not say how."""
+    topic = dataset.topic("community_led")
+    assert set(topic.offices) == {"kayes", "sikasso"}
+    assert {o.id for o, _ in dataset.offices_with_issues(topic.issues)} == {"mopti", "kayes", "sikasso"}
+
+
 def _broken(tmp_path: Path, change) -> Path:
     raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
     change(raw)
@@ -100,6 +108,10 @@ def _office(raw, office_id):
         (
             lambda raw: _office(raw, "sikasso")["how"].update(fgm={"en": "cutting", "fr": "excision"}),
             ["office 'sikasso'", "field 'how'", "fgm"],
+        ),
+        (
+            lambda raw: raw["topics"][-1]["offices"].append("segou"),
+            ["topic 'community_led'", "field 'offices'", "segou"],
         ),
         (
             lambda raw: raw["issues"][0]["aliases"]["en"].append("FGM"),

@@ -43,10 +43,29 @@ def test_timbuktu_has_many_spellings(dataset, typed):
         ("le plus récent", "newest"),
         ("plus petite équipe", "fewest_staff"),
         ("most_staff", "most_staff"),
+        ("le + de personnel", "most_staff"),  # « + » written for « plus »
     ],
 )
 def test_rankings_resolve_from_their_words(dataset, typed, expected):
     assert vocabularies(dataset).rankings.resolve(typed) == Match("ranking", expected)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("quel bureau aide les écoles qui ont été fermées", Match("issue", "school_closures")),
+        ("who helps the children that are working", Match("issue", "child_labour")),
+        ("des enfants qui travaillent dans les champs", Match("issue", "child_labour")),
+        # the question's own verb is not the issue's noun when the words lie apart
+        (
+            "quel bureau travaille surtout pour que les enfants soient vaccinés",
+            Match("issue", "immunization"),
+        ),
+        ("which office works with the families whose children are sick", Match("sector", "health")),
+    ],
+)
+def test_an_alias_in_another_form_or_order_is_found_only_when_its_words_are_close(dataset, text, expected):
+    assert vocabularies(dataset).terms.find_in(text)[1] == expected
 
 
 @pytest.mark.parametrize("typed", ["", "   ", "zzzz", "space travel", "??"])
