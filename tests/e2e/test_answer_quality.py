@@ -29,23 +29,40 @@ class Floors:
 
 # Floors per set and language, just under the figures measured (the command: `make eval`).
 FLOORS: dict[str, dict[str, Floors]] = {
-    # measured 2026-12-02 after issue 11's work (`make eval`): en 102/107, fr 104/107
-    "team": {"en": Floors(0.93, None, 1.0, 3), "fr": Floors(0.95, None, 1.0, 2)},
-    # measured 2026-12-02 after issue 11's work: en other 76/88, composition 22/22, 3 invented;
-    # fr other 80/90, composition 21/22, 3 invented (this set drove fixes: it flatters)
-    "blind-dev": {"en": Floors(0.83, 0.95, 1.0, 3), "fr": Floors(0.86, 0.9, 1.0, 3)},
+    # A few questions of slack under each figure: CI trains its own model, which reads a
+    # question or two differently.
+    # measured 2026-12-02, third session on issue 11 (`make eval`): en 106/107, fr 106/107
+    "team": {"en": Floors(0.97, None, 1.0, 1), "fr": Floors(0.97, None, 1.0, 1)},
+    # measured then: en other 79/88, composition 22/22, 2 invented; fr other 85/90, composition
+    # 21/22, 1 invented (this set drove fixes: it flatters)
+    "blind-dev": {"en": Floors(0.86, 0.9, 1.0, 3), "fr": Floors(0.91, 0.9, 1.0, 2)},
     # scored once, 2026-12-02, at the end of issue 11 (`make eval EVAL_ARGS="--sets sealed"`):
     # en other 62/88, composition 19/22, 4 invented; fr other 69/86, composition 17/22, 6 invented.
     # Asked again at every run as a regression guard only: nothing it shows may drive a fix.
     "blind-sealed": {"en": Floors(0.67, 0.81, 1.0, 5), "fr": Floors(0.77, 0.72, 1.0, 7)},
-    # measured 2026-12-02, after the fixes of that day (`make eval`): en other 33/40, composition
-    # 9/10; fr other 32/40, composition 9/10; no invented fact (this half may drive fixes)
-    "blind-c-dev": {"en": Floors(0.8, 0.8, 1.0, 1), "fr": Floors(0.775, 0.8, 1.0, 1)},
+    # measured then: en other 38/40, composition 9/10; fr other 38/40, composition 10/10; no
+    # invented fact (this half drove fixes too)
+    "blind-c-dev": {"en": Floors(0.9, 0.8, 1.0, 1), "fr": Floors(0.9, 0.9, 1.0, 1)},
     # scored once, 2026-12-02 (`make eval EVAL_ARGS="--sets sealed-c"`): en other 33/40,
     # composition 7/10; fr other 30/40, composition 9/10; no invented fact. A regression guard since.
     "blind-c-sealed": {"en": Floors(0.8, 0.6, 1.0, 1), "fr": Floors(0.725, 0.8, 1.0, 1)},
+    # measured 2026-12-02 (`make eval`) before any fix: en 35/50, fr 38/50; after the fixes its
+    # failures drove: en other 36/40, composition 9/10; fr other 36/40, composition 10/10
+    "blind-d-dev": {"en": Floors(0.85, 0.8, 1.0, 1), "fr": Floors(0.85, 0.9, 1.0, 1)},
+    # scored once, 2026-12-02 (`make eval EVAL_ARGS="--sets sealed-d"`): en other 31/40,
+    # composition 10/10, one reply in the wrong language; fr other 30/40, composition 7/10; no
+    # invented fact. A regression guard since.
+    "blind-d-sealed": {"en": Floors(0.725, 0.9, 0.98, 1), "fr": Floors(0.7, 0.6, 1.0, 1)},
 }
-MIN_QUESTIONS = {"team": 75, "blind-dev": 100, "blind-sealed": 100, "blind-c-dev": 50, "blind-c-sealed": 50}
+MIN_QUESTIONS = {
+    "team": 75,
+    "blind-dev": 100,
+    "blind-sealed": 100,
+    "blind-c-dev": 50,
+    "blind-c-sealed": 50,
+    "blind-d-dev": 50,
+    "blind-d-sealed": 50,
+}
 
 
 @pytest.fixture(scope="module")
