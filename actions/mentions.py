@@ -110,6 +110,7 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
     if office is None or (resolved and resolved.id in taken_back):
         office = offices[0] if offices else (None if resolved else office)
     negated = cues.negated(text) and not taken_back
+    total, every = cues.asks_total(text), cues.asks_every(text)
     return Mentions(
         office=office,
         term=term,
@@ -128,19 +129,16 @@ def pick_mentions(found: dict[str, Sequence[str]], text: str, dataset: Dataset) 
         first_mentioned=cues.back_to_first(text),
         # "so in total?", "the difference?" with no office named: of the offices just talked about
         those=cues.about_those(text)
-        or (
-            (cues.asks_total(text) or cues.asks_difference(text))
-            and not (offices or term or best("year") or cues.asks_every(text))
-        ),
+        or ((total or cues.asks_difference(text)) and not (offices or term or best("year") or every)),
         order=cues.asks_order(text),
         compares=cues.compares(text),
         all_terms=_every_term(text, dataset) if cues.asks_both(text) else (),
         any_terms=() if cues.asks_both(text) else _every_term(text, dataset),
         unlisted=cues.asks_unlisted(text),
         which_offices=cues.asks_which_offices(text),
-        every=cues.asks_every(text),
+        every=every,
         counted=cues.counted(text),
-        total=cues.asks_total(text),
+        total=total,
         plural_offices=cues.about_offices(text),
         staff_limit=cues.staff_limit(text),
         other=cues.asks_other(text),
